@@ -1,0 +1,226 @@
+//! Typed settings, read from the environment once at start and validated.
+//!
+//! A bad value stops the process with an error naming the variable; nothing here panics.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use secrecy::{ExposeSecret, SecretString};
+
+/// Where the metadata lives.
+#[derive(Debug, Clone)]
+pub enum DatabaseSettings {
+    /// Embedded default: a SQLite file.
+    Sqlite(PathBuf),
+    /// `postgres://…` (the URL may carry a password, so it is kept secret).
+    Postgres(SecretString),
+}
+
+impl DatabaseSettings {
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, DatabaseSettings::Postgres(_))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub bind: SocketAddr,
+    pub admin_bind: SocketAddr,
+    pub data_dir: PathBuf,
+    pub database: DatabaseSettings,
+    /// Active HS256 key shared with external verifiers; `None` → a random key kept in the key ring.
+    pub signing_key: Option<SecretString>,
+    pub user_token_ttl: Duration,
+    pub tenant_token_ttl: Duration,
+    pub demo_password: SecretString,
+    pub issuer: String,
+    /// Generate demo tenant data on start when files are missing.
+    pub generate_demo_data: bool,
+    /// Rows per dataset for generated demo data.
+    pub demo_rows: usize,
+}
+
+/// A configuration problem, naming the variable at fault.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid {var}: {reason}")]
+pub struct ConfigError {
+    pub var: &'static str,
+    pub reason: String,
+}
+
+fn invalid(var: &'static str, reason: impl Into<String>) -> ConfigError {
+    ConfigError { var, reason: reason.into() }
+}
+
+pub const DEFAULT_DEMO_PASSWORD: &str = "kyros-demo-2026";
+const MIN_SIGNING_KEY_BYTES: usize = 32;
+const MAX_TTL_SECONDS: u64 = 7 * 24 * 3600;
+
+impl Settings {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads settings through `lookup` (the environment in production, a map in tests).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |name: &str| lookup(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+
+        let bind = parse_addr("KYROS_BIND", get("KYROS_BIND"), "127.0.0.1:8080")?;
+        let admin_bind = parse_addr("KYROS_ADMIN_BIND", get("KYROS_ADMIN_BIND"), "127.0.0.1:8081")?;
+        let data_dir = PathBuf::from(get("KYROS_DATA_DIR").unwrap_or_else(|| "./data".into()));
+        let database = parse_database(get("DATABASE_URL"), &data_dir)?;
+
+        let signing_key = match get("KYROS_SIGNING_KEY") {
+            Some(key) if key.len() < MIN_SIGNING_KEY_BYTES => {
+                return Err(invalid(
+                    "KYROS_SIGNING_KEY",
+                    format!("must be at least {MIN_SIGNING_KEY_BYTES} bytes, got {}", key.len()),
+                ))
+            }
+            other => other.map(SecretString::from),
+        };
+
+        let user_token_ttl = parse_ttl("KYROS_USER_TOKEN_TTL", get("KYROS_USER_TOKEN_TTL"), 3600)?;
+        let tenant_token_ttl =
+            parse_ttl("KYROS_TENANT_TOKEN_TTL", get("KYROS_TENANT_TOKEN_TTL"), 1800)?;
+        let demo_password = SecretString::from(
+            get("KYROS_DEMO_PASSWORD").unwrap_or_else(|| DEFAULT_DEMO_PASSWORD.into()),
+        );
+        if demo_password.expose_secret().len() < 8 {
+            return Err(invalid("KYROS_DEMO_PASSWORD", "must be at least 8 characters"));
+        }
+        let issuer = get("KYROS_ISSUER").unwrap_or_else(|| "kyros".into());
+        let generate_demo_data =
+            parse_bool("KYROS_GENERATE_DEMO_DATA", get("KYROS_GENERATE_DEMO_DATA"), true)?;
+        let demo_rows = match get("KYROS_DEMO_ROWS") {
+            None => 100_000,
+            Some(v) => v
+                .parse::<usize>()
+                .ok()
+                .filter(|n| (1..=50_000_000).contains(n))
+                .ok_or_else(|| invalid("KYROS_DEMO_ROWS", "expected a row count between 1 and 50000000"))?,
+        };
+
+        Ok(Settings {
+            bind,
+            admin_bind,
+            data_dir,
+            database,
+            signing_key,
+            user_token_ttl,
+            tenant_token_ttl,
+            demo_password,
+            issuer,
+            generate_demo_data,
+            demo_rows,
+        })
+    }
+
+    /// The longest lifetime of any token we issue: how long a retired key keeps verifying.
+    pub fn longest_token_ttl(&self) -> Duration {
+        self.user_token_ttl.max(self.tenant_token_ttl)
+    }
+}
+
+fn parse_addr(var: &'static str, value: Option<String>, default: &str) -> Result<SocketAddr, ConfigError> {
+    let raw = value.unwrap_or_else(|| default.into());
+    raw.parse()
+        .map_err(|_| invalid(var, format!("expected host:port such as {default}, got {raw:?}")))
+}
+
+fn parse_ttl(var: &'static str, value: Option<String>, default: u64) -> Result<Duration, ConfigError> {
+    let Some(raw) = value else {
+        return Ok(Duration::from_secs(default));
+    };
+    match raw.parse::<u64>() {
+        Ok(secs) if (1..=MAX_TTL_SECONDS).contains(&secs) => Ok(Duration::from_secs(secs)),
+        _ => Err(invalid(var, format!("expected seconds between 1 and {MAX_TTL_SECONDS}, got {raw:?}"))),
+    }
+}
+
+fn parse_bool(var: &'static str, value: Option<String>, default: bool) -> Result<bool, ConfigError> {
+    match value.as_deref().map(str::to_ascii_lowercase).as_deref() {
+        None => Ok(default),
+        Some("1" | "true" | "yes" | "on") => Ok(true),
+        Some("0" | "false" | "no" | "off") => Ok(false),
+        Some(other) => Err(invalid(var, format!("expected true or false, got {other:?}"))),
+    }
+}
+
+fn parse_database(value: Option<String>, data_dir: &std::path::Path) -> Result<DatabaseSettings, ConfigError> {
+    match value {
+        None => Ok(DatabaseSettings::Sqlite(data_dir.join("kyros.db"))),
+        Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+            Ok(DatabaseSettings::Postgres(SecretString::from(url)))
+        }
+        Some(url) if url.starts_with("sqlite://") => {
+            let path = url.trim_start_matches("sqlite://");
+            if path.is_empty() {
+                return Err(invalid("DATABASE_URL", "sqlite:// needs a file path"));
+            }
+            Ok(DatabaseSettings::Sqlite(PathBuf::from(path)))
+        }
+        Some(_) => Err(invalid(
+            "DATABASE_URL",
+            "expected postgres://… or sqlite://<path> (unset = SQLite file in KYROS_DATA_DIR)",
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn settings(vars: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+        let map: HashMap<String, String> =
+            vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Settings::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_give_the_embedded_sqlite_setup() {
+        let s = settings(&[]).expect("defaults are valid");
+        assert_eq!(s.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(s.admin_bind.to_string(), "127.0.0.1:8081");
+        assert!(matches!(s.database, DatabaseSettings::Sqlite(ref p) if p.ends_with("kyros.db")));
+        assert_eq!(s.user_token_ttl, Duration::from_secs(3600));
+        assert_eq!(s.tenant_token_ttl, Duration::from_secs(1800));
+        assert!(s.signing_key.is_none());
+        assert_eq!(s.demo_password.expose_secret(), DEFAULT_DEMO_PASSWORD);
+    }
+
+    #[test]
+    fn postgres_url_selects_postgres() {
+        let s = settings(&[("DATABASE_URL", "postgres://u@h/db")]).expect("valid");
+        assert!(s.database.is_postgres());
+    }
+
+    #[test]
+    fn bad_values_name_the_variable() {
+        for (var, value) in [
+            ("KYROS_BIND", "not-an-address"),
+            ("KYROS_ADMIN_BIND", "127.0.0.1"),
+            ("DATABASE_URL", "mysql://x"),
+            ("KYROS_SIGNING_KEY", "too-short"),
+            ("KYROS_USER_TOKEN_TTL", "-5"),
+            ("KYROS_TENANT_TOKEN_TTL", "0"),
+            ("KYROS_TENANT_TOKEN_TTL", "abc"),
+            ("KYROS_DEMO_PASSWORD", "short"),
+            ("KYROS_GENERATE_DEMO_DATA", "maybe"),
+        ] {
+            let err = settings(&[(var, value)]).expect_err(var);
+            assert_eq!(err.var, var);
+            assert!(err.to_string().contains(var), "{err}");
+        }
+    }
+
+    #[test]
+    fn a_long_enough_signing_key_is_accepted() {
+        let key = "k".repeat(32);
+        let s = settings(&[("KYROS_SIGNING_KEY", &key)]).expect("valid");
+        assert_eq!(s.signing_key.map(|k| k.expose_secret().len()), Some(32));
+    }
+}

@@ -1,0 +1,21 @@
+//! Kyros backend: a Backend-for-Frontend and REST API for multi-tenant analytics.
+//!
+//! - `config`: typed settings from the environment.
+//! - `startup`: builds the public and admin listeners.
+//! - `routes`: the route tables; handlers are thin.
+//! - `auth`: passwords, the signing key ring, JWTs, bearer extractors.
+//! - `tenancy`: `TenantScope`, the one door to tenant data.
+//! - `store`: the diesel metadata store for SQLite and PostgreSQL.
+//! - `request_context`: request ids, security headers, problem+json, access log.
+
+pub mod auth;
+pub mod catalog;
+pub mod config;
+pub mod error;
+pub mod request_context;
+pub mod routes;
+pub mod startup;
+pub mod state;
+pub mod store;
+pub mod telemetry;
+pub mod tenancy;

@@ -1,0 +1,176 @@
+//! Per-request plumbing, in one middleware: a request id (response header and every
+//! log line), security headers, conversion of framework errors (404/405/413/415, bad
+//! JSON) into problem+json, and one structured access-log line per request.
+
+use std::cell::RefCell;
+use std::time::Instant;
+
+use actix_web::body::{to_bytes, BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::http::StatusCode;
+use actix_web::middleware::Next;
+use actix_web::{Error, HttpMessage};
+use kyros_common::error::ErrorCode;
+use uuid::Uuid;
+
+use crate::error::{problem_response, PROBLEM_JSON};
+
+tokio::task_local! {
+    static REQUEST_ID: String;
+}
+
+/// The id of the request being served, when called inside one.
+pub fn current_request_id() -> Option<String> {
+    REQUEST_ID.try_with(|id| id.clone()).ok()
+}
+
+/// Who and which tenant a request acted for, filled in by the auth extractors so the
+/// access log can name them. Never holds a token.
+#[derive(Debug, Default, Clone)]
+pub struct LogIdentity {
+    pub sub: Option<String>,
+    pub tenant: Option<String>,
+}
+
+/// Records the identity of the caller for the access log.
+pub fn record_identity(req: &actix_web::HttpRequest, sub: &str, tenant: Option<&str>) {
+    let mut ext = req.extensions_mut();
+    let cell = ext.get_mut::<RefCell<LogIdentity>>();
+    match cell {
+        Some(cell) => {
+            let mut identity = cell.borrow_mut();
+            identity.sub = Some(sub.to_owned());
+            if let Some(t) = tenant {
+                identity.tenant = Some(t.to_owned());
+            }
+        }
+        None => {
+            ext.insert(RefCell::new(LogIdentity {
+                sub: Some(sub.to_owned()),
+                tenant: tenant.map(str::to_owned),
+            }));
+        }
+    }
+}
+
+pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; connect-src 'self'; \
+object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+fn security_headers(headers: &mut actix_web::http::header::HeaderMap, path: &str) {
+    let set = |headers: &mut actix_web::http::header::HeaderMap, name: &'static str, value: &'static str| {
+        headers.insert(HeaderName::from_static(name), HeaderValue::from_static(value));
+    };
+    set(headers, "content-security-policy", CSP);
+    set(headers, "x-content-type-options", "nosniff");
+    set(headers, "referrer-policy", "no-referrer");
+    set(headers, "x-frame-options", "DENY");
+    set(headers, "cross-origin-opener-policy", "same-origin");
+    set(headers, "permissions-policy", "camera=(), microphone=(), geolocation=()");
+    let authenticated_area = path.starts_with("/api") || path.starts_with("/bff") || path.starts_with("/admin");
+    if authenticated_area || !headers.contains_key(header::CACHE_CONTROL) {
+        set(headers, "cache-control", "no-store");
+    }
+}
+
+fn code_for_status(status: StatusCode) -> ErrorCode {
+    match status.as_u16() {
+        400 => ErrorCode::BadRequest,
+        401 => ErrorCode::Unauthenticated,
+        403 => ErrorCode::Forbidden,
+        404 => ErrorCode::NotFound,
+        405 => ErrorCode::MethodNotAllowed,
+        409 => ErrorCode::Conflict,
+        413 => ErrorCode::PayloadTooLarge,
+        415 => ErrorCode::UnsupportedMediaType,
+        429 => ErrorCode::RateLimited,
+        503 => ErrorCode::Unavailable,
+        _ if status.is_server_error() => ErrorCode::Internal,
+        _ => ErrorCode::BadRequest,
+    }
+}
+
+fn is_problem(res: &ServiceResponse<impl MessageBody>) -> bool {
+    res.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with(PROBLEM_JSON))
+}
+
+/// The middleware. Register it outermost.
+pub async fn request_context(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    let started = Instant::now();
+    let request_id = Uuid::new_v4().to_string();
+    let method = req.method().to_string();
+    let path = req.path().to_owned();
+    req.extensions_mut().insert(RefCell::new(LogIdentity::default()));
+
+    let result = REQUEST_ID.scope(request_id.clone(), next.call(req)).await;
+    let response = REQUEST_ID
+        .scope(request_id.clone(), async {
+            match result {
+                Ok(res) => Ok({
+                    let status = res.status();
+                    if status.is_client_error() || status.is_server_error() {
+                        if is_problem(&res) {
+                            res.map_into_boxed_body()
+                        } else {
+                            let detail = match res.response().error() {
+                                Some(e) if status.is_client_error() => e.to_string(),
+                                _ => status.canonical_reason().unwrap_or("error").to_lowercase(),
+                            };
+                            let (req, old) = res.into_parts();
+                            let retry_after = old.headers().get(header::RETRY_AFTER).cloned();
+                            let allow = old.headers().get(header::ALLOW).cloned();
+                            drop(to_bytes(old.into_body()).await);
+                            let mut fresh = problem_response(status, code_for_status(status), detail);
+                            if let Some(v) = retry_after {
+                                fresh.headers_mut().insert(header::RETRY_AFTER, v);
+                            }
+                            if let Some(v) = allow {
+                                fresh.headers_mut().insert(header::ALLOW, v);
+                            }
+                            ServiceResponse::new(req, fresh)
+                        }
+                    } else {
+                        res.map_into_boxed_body()
+                    }
+                }),
+                // Handlers and extractors turn their errors into responses before
+                // this point; an error here comes from the framework itself.
+                Err(err) => Err(err),
+            }
+        })
+        .await;
+
+    let mut response = response?;
+    if let Ok(v) = HeaderValue::from_str(&request_id) {
+        response.headers_mut().insert(HeaderName::from_static("x-request-id"), v);
+    }
+    security_headers(response.headers_mut(), &path);
+
+    let identity = response
+        .request()
+        .extensions()
+        .get::<RefCell<LogIdentity>>()
+        .map(|c| c.borrow().clone())
+        .unwrap_or_default();
+    let status = response.status().as_u16();
+    let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+    tracing::info!(
+        target: "kyros::http",
+        request_id = %request_id,
+        method = %method,
+        path = %path,
+        status,
+        latency_ms,
+        sub = identity.sub.as_deref().unwrap_or(""),
+        tenant = identity.tenant.as_deref().unwrap_or(""),
+        "request"
+    );
+    Ok(response)
+}

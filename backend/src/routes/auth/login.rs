@@ -1,0 +1,84 @@
+//! `POST /api/auth/login`: email + password → user access token.
+
+use actix_web::{web, HttpResponse};
+use kyros_common::api::auth::{LoginRequest, TokenResponse};
+use kyros_common::error::ErrorCode;
+use kyros_common::ids::UserId;
+
+use crate::auth::jwt::IssuedToken;
+use crate::auth::password::verify_password;
+use crate::error::ApiError;
+use crate::state::SharedState;
+use crate::store::{memberships, users};
+
+/// A verified user, ready for a token.
+pub struct Authenticated {
+    pub user_id: UserId,
+    pub email: String,
+    pub tenant_ids: Vec<String>,
+}
+
+/// Checks the credentials. Unknown email, inactive user and wrong password all fail
+/// the same way, after the same argon2 work.
+pub async fn authenticate(state: &SharedState, email: String, password: String) -> Result<Authenticated, ApiError> {
+    let dummy = state.dummy_password_hash.clone();
+    // Implausible input never reaches the database (PostgreSQL refuses NUL bytes in
+    // text), but still costs one argon2 verification so it cannot be told apart.
+    let plausible = email.len() <= 320 && password.len() <= 1024 && !email.chars().any(char::is_control);
+    if !plausible {
+        let password: String = password.chars().take(1024).collect();
+        let _ = web::block(move || verify_password(&password, &dummy)).await;
+        return Err(invalid_credentials());
+    }
+    let found = state
+        .db
+        .run(move |conn| {
+            let user = users::find_by_email(conn, &email)?;
+            let tenants = match &user {
+                Some(u) => match u.user_id() {
+                    Some(id) => memberships::tenants_of_user(conn, id)?,
+                    None => Vec::new(),
+                },
+                None => Vec::new(),
+            };
+            Ok((user, tenants))
+        })
+        .await?;
+    let (user, tenants) = found;
+    let hash = user.as_ref().map(|u| u.password_hash.clone()).unwrap_or(dummy);
+    let matches = web::block(move || verify_password(&password, &hash))
+        .await
+        .map_err(ApiError::internal)?;
+    match user {
+        Some(user) if matches && user.is_active => {
+            let user_id = user.user_id().ok_or_else(|| ApiError::internal("bad user id"))?;
+            Ok(Authenticated {
+                user_id,
+                email: user.email,
+                tenant_ids: tenants.iter().map(|(t, _)| t.id.clone()).collect(),
+            })
+        }
+        _ => Err(invalid_credentials()),
+    }
+}
+
+pub fn invalid_credentials() -> ApiError {
+    ApiError::Unauthorized(ErrorCode::InvalidCredentials, "email or password is incorrect".into())
+}
+
+pub fn issue_user_token(state: &SharedState, who: &Authenticated) -> Result<IssuedToken, ApiError> {
+    Ok(state
+        .tokens
+        .issue_user(who.user_id.as_uuid(), &who.email, who.tenant_ids.clone())?)
+}
+
+pub async fn login(state: SharedState, body: web::Json<LoginRequest>) -> Result<HttpResponse, ApiError> {
+    let LoginRequest { email, password } = body.into_inner();
+    let who = authenticate(&state, email, password).await?;
+    let issued = issue_user_token(&state, &who)?;
+    Ok(HttpResponse::Ok().json(TokenResponse {
+        access_token: issued.token,
+        token_type: "Bearer".into(),
+        expires_in: issued.expires_in,
+    }))
+}

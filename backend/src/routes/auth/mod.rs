@@ -1,0 +1,3 @@
+//! Password login for integrations.
+
+pub mod login;

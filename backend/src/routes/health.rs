@@ -1,0 +1,27 @@
+//! Liveness and readiness.
+
+use actix_web::HttpResponse;
+use serde_json::json;
+
+use crate::error::ApiError;
+use crate::state::SharedState;
+
+/// `GET /health`: the process is up.
+pub async fn health() -> HttpResponse {
+    HttpResponse::Ok().json(json!({ "status": "ok" }))
+}
+
+/// `GET /ready`: the metadata database answers and the data directory exists.
+pub async fn ready(state: SharedState) -> Result<HttpResponse, ApiError> {
+    state
+        .db
+        .run(|conn| {
+            use diesel::connection::SimpleConnection;
+            conn.batch_execute("SELECT 1").map_err(Into::into)
+        })
+        .await?;
+    if !state.settings.data_dir.is_dir() {
+        return Err(ApiError::Unavailable("data directory missing".into()));
+    }
+    Ok(HttpResponse::Ok().json(json!({ "status": "ready", "database": "ok", "data_dir": "ok" })))
+}

@@ -1,0 +1,38 @@
+//! The route table of the public listener: the only place routes are declared.
+
+pub mod auth;
+pub mod health;
+pub mod me;
+pub mod tenant;
+pub mod token;
+
+use actix_web::web;
+
+use crate::error::ApiError;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/health").route(web::get().to(health::health)))
+        .service(web::resource("/ready").route(web::get().to(health::ready)))
+        .service(
+            web::scope("/api")
+                .service(web::resource("/auth/login").route(web::post().to(auth::login::login)))
+                .service(web::resource("/me").route(web::get().to(me::show_me)))
+                .service(web::resource("/token/exchange").route(web::post().to(token::exchange::exchange_token)))
+                .service(web::resource("/tenant/{tenant_id}").route(web::get().to(tenant::show::show_tenant)))
+                .service(
+                    web::resource("/tenant/{tenant_id}/dashboards")
+                        .route(web::get().to(tenant::dashboards::list_tenant_dashboards)),
+                ),
+        );
+}
+
+/// Anything unmatched.
+pub async fn not_found() -> Result<actix_web::HttpResponse, ApiError> {
+    Err(ApiError::not_found("no such resource"))
+}
+
+/// The route table of the private admin listener.
+pub fn configure_admin(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/health").route(web::get().to(health::health)))
+        .service(web::resource("/ready").route(web::get().to(health::ready)));
+}

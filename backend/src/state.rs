@@ -1,0 +1,23 @@
+//! Shared application state, built once by `startup` and handed to every worker.
+
+use std::sync::Arc;
+
+use crate::auth::jwt::Tokens;
+use crate::config::Settings;
+use crate::store::Db;
+
+pub struct AppState {
+    pub settings: Settings,
+    pub db: Db,
+    pub tokens: Tokens,
+    /// An argon2id hash verified when the email is unknown, so both failures cost the same.
+    pub dummy_password_hash: String,
+}
+
+pub type SharedState = actix_web::web::Data<AppState>;
+
+impl AppState {
+    pub fn keys(&self) -> &Arc<crate::auth::keys::KeyRing> {
+        self.tokens.keys()
+    }
+}

@@ -1,0 +1,19 @@
+//! The metadata store (diesel): schema, connections, migrations and one module per entity.
+
+pub mod audit;
+pub mod connection;
+pub mod dashboards;
+pub mod keys;
+pub mod memberships;
+pub mod migrations;
+pub mod schema;
+pub mod seed;
+pub mod tenants;
+pub mod users;
+
+pub use connection::{Db, DbConnection, Dialect, StoreError, StoreResult};
+
+/// Current UTC time as stored in `TIMESTAMP` columns.
+pub fn now() -> chrono::NaiveDateTime {
+    chrono::Utc::now().naive_utc()
+}

@@ -1,0 +1,6 @@
+//! Request and response types, one module per resource.
+
+pub mod auth;
+pub mod dashboards;
+pub mod me;
+pub mod tenants;

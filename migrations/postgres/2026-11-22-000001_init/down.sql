@@ -1,0 +1,10 @@
+DROP TABLE admin_clients;
+DROP TABLE signing_keys;
+DROP TABLE sessions;
+DROP TABLE audit_logs;
+DROP TABLE preferences;
+DROP TABLE tenant_dashboards;
+DROP TABLE dashboards;
+DROP TABLE user_tenants;
+DROP TABLE users;
+DROP TABLE tenants;
