@@ -50,7 +50,10 @@ pub struct ConfigError {
 }
 
 fn invalid(var: &'static str, reason: impl Into<String>) -> ConfigError {
-    ConfigError { var, reason: reason.into() }
+    ConfigError {
+        var,
+        reason: reason.into(),
+    }
 }
 
 pub const DEFAULT_DEMO_PASSWORD: &str = "kyros-demo-2026";
@@ -65,10 +68,18 @@ impl Settings {
 
     /// Reads settings through `lookup` (the environment in production, a map in tests).
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let get = |name: &str| lookup(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        let get = |name: &str| {
+            lookup(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
 
         let bind = parse_addr("KYROS_BIND", get("KYROS_BIND"), "127.0.0.1:8080")?;
-        let admin_bind = parse_addr("KYROS_ADMIN_BIND", get("KYROS_ADMIN_BIND"), "127.0.0.1:8081")?;
+        let admin_bind = parse_addr(
+            "KYROS_ADMIN_BIND",
+            get("KYROS_ADMIN_BIND"),
+            "127.0.0.1:8081",
+        )?;
         let data_dir = PathBuf::from(get("KYROS_DATA_DIR").unwrap_or_else(|| "./data".into()));
         let database = parse_database(get("DATABASE_URL"), &data_dir)?;
 
@@ -76,31 +87,48 @@ impl Settings {
             Some(key) if key.len() < MIN_SIGNING_KEY_BYTES => {
                 return Err(invalid(
                     "KYROS_SIGNING_KEY",
-                    format!("must be at least {MIN_SIGNING_KEY_BYTES} bytes, got {}", key.len()),
+                    format!(
+                        "must be at least {MIN_SIGNING_KEY_BYTES} bytes, got {}",
+                        key.len()
+                    ),
                 ))
             }
             other => other.map(SecretString::from),
         };
 
         let user_token_ttl = parse_ttl("KYROS_USER_TOKEN_TTL", get("KYROS_USER_TOKEN_TTL"), 3600)?;
-        let tenant_token_ttl =
-            parse_ttl("KYROS_TENANT_TOKEN_TTL", get("KYROS_TENANT_TOKEN_TTL"), 1800)?;
+        let tenant_token_ttl = parse_ttl(
+            "KYROS_TENANT_TOKEN_TTL",
+            get("KYROS_TENANT_TOKEN_TTL"),
+            1800,
+        )?;
         let demo_password = SecretString::from(
             get("KYROS_DEMO_PASSWORD").unwrap_or_else(|| DEFAULT_DEMO_PASSWORD.into()),
         );
         if demo_password.expose_secret().len() < 8 {
-            return Err(invalid("KYROS_DEMO_PASSWORD", "must be at least 8 characters"));
+            return Err(invalid(
+                "KYROS_DEMO_PASSWORD",
+                "must be at least 8 characters",
+            ));
         }
         let issuer = get("KYROS_ISSUER").unwrap_or_else(|| "kyros".into());
-        let generate_demo_data =
-            parse_bool("KYROS_GENERATE_DEMO_DATA", get("KYROS_GENERATE_DEMO_DATA"), true)?;
+        let generate_demo_data = parse_bool(
+            "KYROS_GENERATE_DEMO_DATA",
+            get("KYROS_GENERATE_DEMO_DATA"),
+            true,
+        )?;
         let demo_rows = match get("KYROS_DEMO_ROWS") {
             None => 100_000,
             Some(v) => v
                 .parse::<usize>()
                 .ok()
                 .filter(|n| (1..=50_000_000).contains(n))
-                .ok_or_else(|| invalid("KYROS_DEMO_ROWS", "expected a row count between 1 and 50000000"))?,
+                .ok_or_else(|| {
+                    invalid(
+                        "KYROS_DEMO_ROWS",
+                        "expected a row count between 1 and 50000000",
+                    )
+                })?,
         };
 
         Ok(Settings {
@@ -124,32 +152,57 @@ impl Settings {
     }
 }
 
-fn parse_addr(var: &'static str, value: Option<String>, default: &str) -> Result<SocketAddr, ConfigError> {
+fn parse_addr(
+    var: &'static str,
+    value: Option<String>,
+    default: &str,
+) -> Result<SocketAddr, ConfigError> {
     let raw = value.unwrap_or_else(|| default.into());
-    raw.parse()
-        .map_err(|_| invalid(var, format!("expected host:port such as {default}, got {raw:?}")))
+    raw.parse().map_err(|_| {
+        invalid(
+            var,
+            format!("expected host:port such as {default}, got {raw:?}"),
+        )
+    })
 }
 
-fn parse_ttl(var: &'static str, value: Option<String>, default: u64) -> Result<Duration, ConfigError> {
+fn parse_ttl(
+    var: &'static str,
+    value: Option<String>,
+    default: u64,
+) -> Result<Duration, ConfigError> {
     let Some(raw) = value else {
         return Ok(Duration::from_secs(default));
     };
     match raw.parse::<u64>() {
         Ok(secs) if (1..=MAX_TTL_SECONDS).contains(&secs) => Ok(Duration::from_secs(secs)),
-        _ => Err(invalid(var, format!("expected seconds between 1 and {MAX_TTL_SECONDS}, got {raw:?}"))),
+        _ => Err(invalid(
+            var,
+            format!("expected seconds between 1 and {MAX_TTL_SECONDS}, got {raw:?}"),
+        )),
     }
 }
 
-fn parse_bool(var: &'static str, value: Option<String>, default: bool) -> Result<bool, ConfigError> {
+fn parse_bool(
+    var: &'static str,
+    value: Option<String>,
+    default: bool,
+) -> Result<bool, ConfigError> {
     match value.as_deref().map(str::to_ascii_lowercase).as_deref() {
         None => Ok(default),
         Some("1" | "true" | "yes" | "on") => Ok(true),
         Some("0" | "false" | "no" | "off") => Ok(false),
-        Some(other) => Err(invalid(var, format!("expected true or false, got {other:?}"))),
+        Some(other) => Err(invalid(
+            var,
+            format!("expected true or false, got {other:?}"),
+        )),
     }
 }
 
-fn parse_database(value: Option<String>, data_dir: &std::path::Path) -> Result<DatabaseSettings, ConfigError> {
+fn parse_database(
+    value: Option<String>,
+    data_dir: &std::path::Path,
+) -> Result<DatabaseSettings, ConfigError> {
     match value {
         None => Ok(DatabaseSettings::Sqlite(data_dir.join("kyros.db"))),
         Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
@@ -175,8 +228,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn settings(vars: &[(&str, &str)]) -> Result<Settings, ConfigError> {
-        let map: HashMap<String, String> =
-            vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Settings::from_lookup(|k| map.get(k).cloned())
     }
 

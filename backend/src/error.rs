@@ -57,7 +57,9 @@ impl ApiError {
 
     pub fn code(&self) -> ErrorCode {
         match self {
-            ApiError::BadRequest(code, _) | ApiError::Unauthorized(code, _) | ApiError::Forbidden(code, _) => *code,
+            ApiError::BadRequest(code, _)
+            | ApiError::Unauthorized(code, _)
+            | ApiError::Forbidden(code, _) => *code,
             ApiError::NotFound(_) => ErrorCode::NotFound,
             ApiError::MethodNotAllowed => ErrorCode::MethodNotAllowed,
             ApiError::Conflict(_) => ErrorCode::Conflict,
@@ -94,7 +96,9 @@ impl ApiError {
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ApiError::Unavailable(cause) | ApiError::Internal(cause) => write!(f, "{}: {cause}", self.code().as_str()),
+            ApiError::Unavailable(cause) | ApiError::Internal(cause) => {
+                write!(f, "{}: {cause}", self.code().as_str())
+            }
             other => write!(f, "{}: {}", other.code().as_str(), other.detail()),
         }
     }
@@ -103,7 +107,10 @@ impl fmt::Display for ApiError {
 /// Builds a problem response; shared with the fallback that converts framework errors.
 pub fn problem_response(status: StatusCode, code: ErrorCode, detail: String) -> HttpResponse {
     let problem = Problem {
-        type_: format!("https://kyros.dev/problems/{}", code.as_str().replace('_', "-")),
+        type_: format!(
+            "https://kyros.dev/problems/{}",
+            code.as_str().replace('_', "-")
+        ),
         title: status.canonical_reason().unwrap_or("Error").to_owned(),
         status: status.as_u16(),
         detail,
@@ -145,9 +152,10 @@ impl ResponseError for ApiError {
             }
         }
         if let ApiError::Unauthorized(..) = self {
-            response
-                .headers_mut()
-                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"kyros\""));
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"kyros\""),
+            );
         }
         response
     }
@@ -166,7 +174,9 @@ impl From<TokenError> for ApiError {
     fn from(e: TokenError) -> Self {
         match e {
             TokenError::Signing => ApiError::Internal("no signing key".into()),
-            TokenError::Expired => ApiError::Unauthorized(ErrorCode::InvalidToken, "the token has expired".into()),
+            TokenError::Expired => {
+                ApiError::Unauthorized(ErrorCode::InvalidToken, "the token has expired".into())
+            }
             other => ApiError::Unauthorized(ErrorCode::InvalidToken, other.to_string()),
         }
     }
@@ -186,22 +196,48 @@ mod tests {
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
         let bytes = to_bytes(response.into_body()).await.expect("body");
-        (status, serde_json::from_slice(&bytes).expect("problem json"), content_type)
+        (
+            status,
+            serde_json::from_slice(&bytes).expect("problem json"),
+            content_type,
+        )
     }
 
     #[actix_web::test]
     async fn each_variant_maps_to_its_status_and_code() {
         let cases = [
             (ApiError::bad_request("x"), 400, ErrorCode::BadRequest),
-            (ApiError::unauthenticated("x"), 401, ErrorCode::Unauthenticated),
+            (
+                ApiError::unauthenticated("x"),
+                401,
+                ErrorCode::Unauthenticated,
+            ),
             (ApiError::forbidden("x"), 403, ErrorCode::Forbidden),
             (ApiError::not_found("x"), 404, ErrorCode::NotFound),
             (ApiError::MethodNotAllowed, 405, ErrorCode::MethodNotAllowed),
             (ApiError::Conflict("x".into()), 409, ErrorCode::Conflict),
-            (ApiError::PayloadTooLarge("x".into()), 413, ErrorCode::PayloadTooLarge),
-            (ApiError::UnsupportedMediaType("x".into()), 415, ErrorCode::UnsupportedMediaType),
-            (ApiError::RateLimited { retry_after_secs: 3 }, 429, ErrorCode::RateLimited),
-            (ApiError::Unavailable("db down".into()), 503, ErrorCode::Unavailable),
+            (
+                ApiError::PayloadTooLarge("x".into()),
+                413,
+                ErrorCode::PayloadTooLarge,
+            ),
+            (
+                ApiError::UnsupportedMediaType("x".into()),
+                415,
+                ErrorCode::UnsupportedMediaType,
+            ),
+            (
+                ApiError::RateLimited {
+                    retry_after_secs: 3,
+                },
+                429,
+                ErrorCode::RateLimited,
+            ),
+            (
+                ApiError::Unavailable("db down".into()),
+                503,
+                ErrorCode::Unavailable,
+            ),
             (ApiError::Internal("boom".into()), 500, ErrorCode::Internal),
         ];
         for (err, status, code) in cases {
@@ -223,7 +259,13 @@ mod tests {
 
     #[test]
     fn expired_tokens_are_401_invalid_token() {
-        assert_eq!(ApiError::from(TokenError::Expired).status_code(), StatusCode::UNAUTHORIZED);
-        assert_eq!(ApiError::from(TokenError::Signing).status_code(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(
+            ApiError::from(TokenError::Expired).status_code(),
+            StatusCode::UNAUTHORIZED
+        );
+        assert_eq!(
+            ApiError::from(TokenError::Signing).status_code(),
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
     }
 }

@@ -9,6 +9,7 @@
 //! - `request_context`: request ids, security headers, problem+json, access log.
 
 pub mod auth;
+pub mod bff;
 pub mod catalog;
 pub mod config;
 pub mod error;

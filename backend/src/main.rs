@@ -7,7 +7,11 @@ use kyros::startup::{self, Application};
 use kyros::telemetry;
 
 #[derive(Parser)]
-#[command(name = "kyros", version, about = "Kyros multi-tenant analytics backend")]
+#[command(
+    name = "kyros",
+    version,
+    about = "Kyros multi-tenant analytics backend"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -31,7 +35,8 @@ fn main() -> anyhow::Result<()> {
         Command::Serve => serve(settings),
         Command::Migrate => {
             std::fs::create_dir_all(&settings.data_dir)?;
-            let db = kyros::store::Db::new(&settings.database, 2, std::time::Duration::from_secs(10));
+            let db =
+                kyros::store::Db::new(&settings.database, 2, std::time::Duration::from_secs(10));
             let applied = kyros::store::migrations::run_pending(&db)?;
             println!("{applied} migration(s) applied");
             Ok(())
@@ -51,7 +56,11 @@ fn main() -> anyhow::Result<()> {
 #[actix_web::main]
 async fn serve(settings: Settings) -> anyhow::Result<()> {
     let app = Application::build(settings).await?;
-    println!("Kyros is listening on http://127.0.0.1:{} (admin on port {})", app.port(), app.admin_port());
+    println!(
+        "Kyros is listening on http://127.0.0.1:{} (admin on port {})",
+        app.port(),
+        app.admin_port()
+    );
     app.run_until_stopped().await?;
     Ok(())
 }

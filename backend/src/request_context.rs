@@ -14,6 +14,7 @@ use actix_web::{Error, HttpMessage};
 use kyros_common::error::ErrorCode;
 use uuid::Uuid;
 
+use crate::bff::session::SessionRefreshed;
 use crate::error::{problem_response, PROBLEM_JSON};
 
 tokio::task_local! {
@@ -59,16 +60,26 @@ style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; connect
 object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 fn security_headers(headers: &mut actix_web::http::header::HeaderMap, path: &str) {
-    let set = |headers: &mut actix_web::http::header::HeaderMap, name: &'static str, value: &'static str| {
-        headers.insert(HeaderName::from_static(name), HeaderValue::from_static(value));
+    let set = |headers: &mut actix_web::http::header::HeaderMap,
+               name: &'static str,
+               value: &'static str| {
+        headers.insert(
+            HeaderName::from_static(name),
+            HeaderValue::from_static(value),
+        );
     };
     set(headers, "content-security-policy", CSP);
     set(headers, "x-content-type-options", "nosniff");
     set(headers, "referrer-policy", "no-referrer");
     set(headers, "x-frame-options", "DENY");
     set(headers, "cross-origin-opener-policy", "same-origin");
-    set(headers, "permissions-policy", "camera=(), microphone=(), geolocation=()");
-    let authenticated_area = path.starts_with("/api") || path.starts_with("/bff") || path.starts_with("/admin");
+    set(
+        headers,
+        "permissions-policy",
+        "camera=(), microphone=(), geolocation=()",
+    );
+    let authenticated_area =
+        path.starts_with("/api") || path.starts_with("/bff") || path.starts_with("/admin");
     if authenticated_area || !headers.contains_key(header::CACHE_CONTROL) {
         set(headers, "cache-control", "no-store");
     }
@@ -107,10 +118,11 @@ pub async fn request_context(
     let request_id = Uuid::new_v4().to_string();
     let method = req.method().to_string();
     let path = req.path().to_owned();
-    req.extensions_mut().insert(RefCell::new(LogIdentity::default()));
+    req.extensions_mut()
+        .insert(RefCell::new(LogIdentity::default()));
 
     let result = REQUEST_ID.scope(request_id.clone(), next.call(req)).await;
-    let response = REQUEST_ID
+    let response: Result<ServiceResponse<BoxBody>, Error> = REQUEST_ID
         .scope(request_id.clone(), async {
             match result {
                 Ok(res) => Ok({
@@ -127,7 +139,8 @@ pub async fn request_context(
                             let retry_after = old.headers().get(header::RETRY_AFTER).cloned();
                             let allow = old.headers().get(header::ALLOW).cloned();
                             drop(to_bytes(old.into_body()).await);
-                            let mut fresh = problem_response(status, code_for_status(status), detail);
+                            let mut fresh =
+                                problem_response(status, code_for_status(status), detail);
                             if let Some(v) = retry_after {
                                 fresh.headers_mut().insert(header::RETRY_AFTER, v);
                             }
@@ -140,16 +153,30 @@ pub async fn request_context(
                         res.map_into_boxed_body()
                     }
                 }),
-                // Handlers and extractors turn their errors into responses before
-                // this point; an error here comes from the framework itself.
-                Err(err) => Err(err),
+                // Handlers and extractors turn their errors into responses before this
+                // point; an error here comes from a framework middleware (e.g. the
+                // session store failing), rendered by `FrameworkError` as problem+json.
+                Err(err) => Err(FrameworkError::from_error(&err, &request_id).into()),
             }
         })
         .await;
 
     let mut response = response?;
+    if response
+        .request()
+        .extensions()
+        .get::<SessionRefreshed>()
+        .is_some()
+    {
+        response.headers_mut().insert(
+            HeaderName::from_static("x-kyros-session-refreshed"),
+            HeaderValue::from_static("1"),
+        );
+    }
     if let Ok(v) = HeaderValue::from_str(&request_id) {
-        response.headers_mut().insert(HeaderName::from_static("x-request-id"), v);
+        response
+            .headers_mut()
+            .insert(HeaderName::from_static("x-request-id"), v);
     }
     security_headers(response.headers_mut(), &path);
 
@@ -173,4 +200,62 @@ pub async fn request_context(
         "request"
     );
     Ok(response)
+}
+
+/// An error that escaped the application's own handling, rendered as problem+json with
+/// the request id and security headers. A 500 here means a backing store failed: 503.
+#[derive(Debug)]
+pub struct FrameworkError {
+    status: StatusCode,
+    detail: String,
+    request_id: String,
+}
+
+impl FrameworkError {
+    fn from_error(err: &Error, request_id: &str) -> Self {
+        let status = err.as_response_error().status_code();
+        let (status, detail) = if status.is_server_error() {
+            tracing::error!(request_id, error = %err, "request failed in middleware");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "a backing service is unavailable; retry shortly".to_owned(),
+            )
+        } else {
+            (status, err.to_string())
+        };
+        FrameworkError {
+            status,
+            detail,
+            request_id: request_id.to_owned(),
+        }
+    }
+}
+
+impl std::fmt::Display for FrameworkError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.status, self.detail)
+    }
+}
+
+impl actix_web::ResponseError for FrameworkError {
+    fn status_code(&self) -> StatusCode {
+        self.status
+    }
+
+    fn error_response(&self) -> actix_web::HttpResponse {
+        let mut response = REQUEST_ID.sync_scope(self.request_id.clone(), || {
+            problem_response(
+                self.status,
+                code_for_status(self.status),
+                self.detail.clone(),
+            )
+        });
+        if let Ok(v) = HeaderValue::from_str(&self.request_id) {
+            response
+                .headers_mut()
+                .insert(HeaderName::from_static("x-request-id"), v);
+        }
+        security_headers(response.headers_mut(), "/");
+        response
+    }
 }

@@ -12,9 +12,17 @@ use actix_web::{web, App, HttpRequest, HttpServer};
 use anyhow::Context;
 use secrecy::ExposeSecret;
 
+use actix_session::config::{BrowserSession, CookieContentSecurity};
+use actix_session::SessionMiddleware;
+use actix_web::cookie::time::Duration as CookieDuration;
+use actix_web::cookie::{Key, SameSite};
+use sha2::{Digest, Sha512};
+
 use crate::auth::jwt::Tokens;
 use crate::auth::keys::KeyRing;
 use crate::auth::password::hash_password;
+use crate::bff::store::DbSessionStore;
+use crate::bff::SESSION_COOKIE;
 use crate::config::Settings;
 use crate::error::ApiError;
 use crate::request_context::request_context;
@@ -27,6 +35,59 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 const DB_POOL_SIZE: u32 = 16;
 const DB_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// The session middleware of `/bff`.
+pub type SessionLayer = SessionMiddleware<DbSessionStore>;
+
+/// The key that encrypts the session cookie. Derived from `KYROS_SIGNING_KEY` when set,
+/// so every instance sharing that key reads every other instance's cookies; otherwise
+/// random per process (single-instance development).
+fn cookie_key(settings: &Settings) -> Key {
+    match &settings.signing_key {
+        Some(secret) => {
+            let mut hasher = Sha512::new();
+            hasher.update(b"kyros-session-cookie-key:");
+            hasher.update(secret.expose_secret().as_bytes());
+            Key::try_from(&hasher.finalize()[..]).unwrap_or_else(|_| Key::generate())
+        }
+        None => Key::generate(),
+    }
+}
+
+/// How long session state lives: past the user token, so an expired session can be
+/// told apart from no session (401 `session_expired` rather than `unauthenticated`).
+fn session_ttl(settings: &Settings) -> CookieDuration {
+    let secs = settings.user_token_ttl.as_secs().saturating_add(3600);
+    CookieDuration::seconds(i64::try_from(secs).unwrap_or(i64::MAX / 2))
+}
+
+pub fn session_layer(store: DbSessionStore, key: Key, ttl: CookieDuration) -> SessionLayer {
+    SessionMiddleware::builder(store, key)
+        .cookie_name(SESSION_COOKIE.to_owned())
+        .cookie_secure(true)
+        .cookie_http_only(true)
+        .cookie_same_site(SameSite::Strict)
+        .cookie_path("/".to_owned())
+        .cookie_domain(None)
+        .cookie_content_security(CookieContentSecurity::Private)
+        .session_lifecycle(BrowserSession::default().state_ttl(ttl))
+        .build()
+}
+
+/// Deletes expired sessions every few minutes.
+fn spawn_session_purger(db: Db) {
+    actix_web::rt::spawn(async move {
+        let mut interval = actix_web::rt::time::interval(Duration::from_secs(300));
+        loop {
+            interval.tick().await;
+            match db.run(store::sessions::purge_expired).await {
+                Ok(n) if n > 0 => tracing::info!(purged = n, "expired sessions removed"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "session purge failed"),
+            }
+        }
+    });
+}
+
 pub struct Application {
     port: u16,
     admin_port: u16,
@@ -36,8 +97,12 @@ pub struct Application {
 
 /// Migrates, seeds an empty database, and returns the store. Blocking.
 pub fn prepare_store(settings: &Settings) -> anyhow::Result<Db> {
-    std::fs::create_dir_all(&settings.data_dir)
-        .with_context(|| format!("cannot create KYROS_DATA_DIR {}", settings.data_dir.display()))?;
+    std::fs::create_dir_all(&settings.data_dir).with_context(|| {
+        format!(
+            "cannot create KYROS_DATA_DIR {}",
+            settings.data_dir.display()
+        )
+    })?;
     let db = Db::new(&settings.database, DB_POOL_SIZE, DB_TIMEOUT);
     let applied = migrations::run_pending(&db).context("migrating the metadata database")?;
     if applied > 0 {
@@ -51,20 +116,34 @@ pub fn prepare_store(settings: &Settings) -> anyhow::Result<Db> {
 }
 
 /// Applies the demo seed (idempotent).
-pub fn run_seed(settings: &Settings, conn: &mut store::DbConnection) -> anyhow::Result<seed::SeedReport> {
+pub fn run_seed(
+    settings: &Settings,
+    conn: &mut store::DbConnection,
+) -> anyhow::Result<seed::SeedReport> {
     let hash = hash_password(settings.demo_password.expose_secret())?;
     let report = seed::apply(conn, &hash, &catalog::builtin_dashboards())?;
-    tracing::info!(tenants = report.tenants, users = report.users, dashboards = report.dashboards, "demo seed applied");
+    tracing::info!(
+        tenants = report.tenants,
+        users = report.users,
+        dashboards = report.dashboards,
+        "demo seed applied"
+    );
     Ok(report)
 }
 
 fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
     let api = match err {
         JsonPayloadError::OverflowKnownLength { .. } | JsonPayloadError::Overflow { .. } => {
-            ApiError::PayloadTooLarge(format!("request body is larger than {MAX_BODY_BYTES} bytes"))
+            ApiError::PayloadTooLarge(format!(
+                "request body is larger than {MAX_BODY_BYTES} bytes"
+            ))
         }
-        JsonPayloadError::ContentType => ApiError::UnsupportedMediaType("expected application/json".into()),
-        JsonPayloadError::Deserialize(e) => ApiError::invalid_json(format!("invalid JSON body: {e}")),
+        JsonPayloadError::ContentType => {
+            ApiError::UnsupportedMediaType("expected application/json".into())
+        }
+        JsonPayloadError::Deserialize(e) => {
+            ApiError::invalid_json(format!("invalid JSON body: {e}"))
+        }
         other => ApiError::invalid_json(format!("invalid JSON body: {other}")),
     };
     api.into()
@@ -72,7 +151,9 @@ fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
 
 fn form_error(err: UrlencodedError, _req: &HttpRequest) -> actix_web::Error {
     let api = match err {
-        UrlencodedError::Overflow { .. } => ApiError::PayloadTooLarge("request body is too large".into()),
+        UrlencodedError::Overflow { .. } => {
+            ApiError::PayloadTooLarge("request body is too large".into())
+        }
         UrlencodedError::ContentType => {
             ApiError::UnsupportedMediaType("expected application/x-www-form-urlencoded".into())
         }
@@ -88,14 +169,19 @@ fn query_error(err: QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
 impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let prepared = settings.clone();
-        let (db, keys) = actix_web::rt::task::spawn_blocking(move || -> anyhow::Result<(Db, KeyRing)> {
-            let db = prepare_store(&prepared)?;
-            let keys = KeyRing::load(db.clone(), prepared.signing_key.as_ref(), prepared.longest_token_ttl())
+        let (db, keys) =
+            actix_web::rt::task::spawn_blocking(move || -> anyhow::Result<(Db, KeyRing)> {
+                let db = prepare_store(&prepared)?;
+                let keys = KeyRing::load(
+                    db.clone(),
+                    prepared.signing_key.as_ref(),
+                    prepared.longest_token_ttl(),
+                )
                 .context("loading the signing key ring")?;
-            Ok((db, keys))
-        })
-        .await
-        .context("start-up task failed")??;
+                Ok((db, keys))
+            })
+            .await
+            .context("start-up task failed")??;
 
         let tokens = Tokens::new(
             Arc::new(keys),
@@ -111,18 +197,36 @@ impl Application {
         let port = listener.local_addr()?.port();
         let admin_port = admin_listener.local_addr()?.port();
 
-        let state = web::Data::new(AppState { settings, db, tokens, dummy_password_hash });
+        let key = cookie_key(&settings);
+        let ttl = session_ttl(&settings);
+        spawn_session_purger(db.clone());
+        let session_db = db.clone();
+        let state = web::Data::new(AppState {
+            settings,
+            db,
+            tokens,
+            dummy_password_hash,
+        });
 
         let public_state = state.clone();
         let server = HttpServer::new(move || {
+            let sessions = session_layer(DbSessionStore::new(session_db.clone()), key.clone(), ttl);
             App::new()
                 .app_data(public_state.clone())
-                .app_data(web::JsonConfig::default().limit(MAX_BODY_BYTES).error_handler(json_error))
-                .app_data(web::FormConfig::default().limit(MAX_BODY_BYTES).error_handler(form_error))
+                .app_data(
+                    web::JsonConfig::default()
+                        .limit(MAX_BODY_BYTES)
+                        .error_handler(json_error),
+                )
+                .app_data(
+                    web::FormConfig::default()
+                        .limit(MAX_BODY_BYTES)
+                        .error_handler(form_error),
+                )
                 .app_data(web::QueryConfig::default().error_handler(query_error))
                 .app_data(web::PayloadConfig::default().limit(MAX_BODY_BYTES))
                 .wrap(from_fn(request_context))
-                .configure(routes::configure)
+                .configure(|cfg| routes::configure(cfg, sessions))
                 .default_service(web::to(routes::not_found))
         })
         .client_request_timeout(Duration::from_secs(10))
@@ -134,7 +238,11 @@ impl Application {
         let admin_server = HttpServer::new(move || {
             App::new()
                 .app_data(admin_state.clone())
-                .app_data(web::JsonConfig::default().limit(MAX_BODY_BYTES).error_handler(json_error))
+                .app_data(
+                    web::JsonConfig::default()
+                        .limit(MAX_BODY_BYTES)
+                        .error_handler(json_error),
+                )
                 .app_data(web::PayloadConfig::default().limit(MAX_BODY_BYTES))
                 .wrap(from_fn(request_context))
                 .configure(routes::configure_admin)
@@ -145,7 +253,12 @@ impl Application {
         .listen(admin_listener)?
         .run();
 
-        Ok(Application { port, admin_port, server, admin_server })
+        Ok(Application {
+            port,
+            admin_port,
+            server,
+            admin_server,
+        })
     }
 
     pub fn port(&self) -> u16 {

@@ -27,7 +27,10 @@ pub fn bearer_token(req: &HttpRequest) -> Option<String> {
 
 /// Validates a token of kind `C`, reloading the key ring once when the `kid` is unknown
 /// (another instance may have rotated).
-pub async fn validate_token<C: TokenKind + Send + 'static>(state: &SharedState, token: &str) -> Result<C, TokenError> {
+pub async fn validate_token<C: TokenKind + Send + 'static>(
+    state: &SharedState,
+    token: &str,
+) -> Result<C, TokenError> {
     match state.tokens.validate::<C>(token) {
         Err(TokenError::UnknownKey) if state.keys().reload_due() => {
             let keys = state.keys().clone();
@@ -70,7 +73,8 @@ impl FromRequest for UserAuth {
                 .app_data::<SharedState>()
                 .cloned()
                 .ok_or_else(|| ApiError::internal("state missing"))?;
-            let token = bearer_token(&req).ok_or_else(|| ApiError::unauthenticated("a bearer token is required"))?;
+            let token = bearer_token(&req)
+                .ok_or_else(|| ApiError::unauthenticated("a bearer token is required"))?;
             let auth = UserAuth::from_token(&state, &token).await?;
             record_identity(&req, &auth.claims.sub, None);
             Ok(auth)

@@ -142,8 +142,18 @@ pub fn now_ts() -> i64 {
 }
 
 impl Tokens {
-    pub fn new(keys: Arc<KeyRing>, issuer: String, user_ttl: Duration, tenant_ttl: Duration) -> Self {
-        Tokens { keys, issuer, user_ttl, tenant_ttl }
+    pub fn new(
+        keys: Arc<KeyRing>,
+        issuer: String,
+        user_ttl: Duration,
+        tenant_ttl: Duration,
+    ) -> Self {
+        Tokens {
+            keys,
+            issuer,
+            user_ttl,
+            tenant_ttl,
+        }
     }
 
     pub fn keys(&self) -> &Arc<KeyRing> {
@@ -156,11 +166,19 @@ impl Tokens {
 
     fn sign<C: Serialize>(&self, claims: &C) -> Result<String, TokenError> {
         let (kid, key) = self.keys.signing_key().ok_or(TokenError::Signing)?;
-        let header = Header { kid: Some(kid), ..Header::new(Algorithm::HS256) };
+        let header = Header {
+            kid: Some(kid),
+            ..Header::new(Algorithm::HS256)
+        };
         encode(&header, claims, &key).map_err(|_| TokenError::Signing)
     }
 
-    pub fn issue_user(&self, user_id: Uuid, email: &str, tenant_ids: Vec<String>) -> Result<IssuedToken, TokenError> {
+    pub fn issue_user(
+        &self,
+        user_id: Uuid,
+        email: &str,
+        tenant_ids: Vec<String>,
+    ) -> Result<IssuedToken, TokenError> {
         let now = now_ts();
         let ttl = self.user_ttl.as_secs();
         let jti = Uuid::new_v4().to_string();
@@ -176,13 +194,24 @@ impl Tokens {
             jti: jti.clone(),
             token_use: TokenUse::User,
         };
-        Ok(IssuedToken { token: self.sign(&claims)?, expires_in: ttl, jti })
+        Ok(IssuedToken {
+            token: self.sign(&claims)?,
+            expires_in: ttl,
+            jti,
+        })
     }
 
-    pub fn issue_tenant(&self, user: &UserClaims, tenant_id: Uuid, role: Role) -> Result<IssuedToken, TokenError> {
+    pub fn issue_tenant(
+        &self,
+        user: &UserClaims,
+        tenant_id: Uuid,
+        role: Role,
+    ) -> Result<IssuedToken, TokenError> {
         let now = now_ts();
         // A scoped token never outlives the user token it was exchanged from.
-        let exp = (now + self.tenant_ttl.as_secs() as i64).min(user.exp).max(now);
+        let exp = (now + self.tenant_ttl.as_secs() as i64)
+            .min(user.exp)
+            .max(now);
         let jti = Uuid::new_v4().to_string();
         let claims = TenantClaims {
             sub: user.sub.clone(),
@@ -197,7 +226,11 @@ impl Tokens {
             jti: jti.clone(),
             token_use: TokenUse::Tenant,
         };
-        Ok(IssuedToken { token: self.sign(&claims)?, expires_in: (exp - now) as u64, jti })
+        Ok(IssuedToken {
+            token: self.sign(&claims)?,
+            expires_in: (exp - now) as u64,
+            jti,
+        })
     }
 
     pub fn issue_admin(&self, client_id: &str, ttl: Duration) -> Result<IssuedToken, TokenError> {
@@ -213,7 +246,11 @@ impl Tokens {
             jti: jti.clone(),
             token_use: TokenUse::Admin,
         };
-        Ok(IssuedToken { token: self.sign(&claims)?, expires_in: ttl.as_secs(), jti })
+        Ok(IssuedToken {
+            token: self.sign(&claims)?,
+            expires_in: ttl.as_secs(),
+            jti,
+        })
     }
 
     /// The `kid` of a token, if its header parses; used to decide whether a reload of
@@ -232,7 +269,10 @@ impl Tokens {
             return Err(TokenError::Algorithm);
         }
         let kid = header.kid.ok_or(TokenError::UnknownKey)?;
-        let key = self.keys.verification_key(&kid).ok_or(TokenError::UnknownKey)?;
+        let key = self
+            .keys
+            .verification_key(&kid)
+            .ok_or(TokenError::UnknownKey)?;
 
         let mut validation = Validation::new(Algorithm::HS256);
         validation.leeway = LEEWAY_SECONDS;
@@ -256,5 +296,181 @@ impl Tokens {
             return Err(TokenError::Invalid("wrong token kind"));
         }
         Ok(data.claims)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::DatabaseSettings;
+    use crate::store::{migrations, Db};
+    use secrecy::SecretString;
+
+    struct Fixture {
+        tokens: Tokens,
+        db: Db,
+        _dir: tempfile::TempDir,
+    }
+
+    fn fixture(grace: Duration) -> Fixture {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = Db::new(
+            &DatabaseSettings::Sqlite(dir.path().join("t.db")),
+            2,
+            Duration::from_secs(5),
+        );
+        migrations::run_pending(&db).expect("migrate");
+        let key = SecretString::from("unit-test-signing-key-0123456789abcdef");
+        let ring = KeyRing::load(db.clone(), Some(&key), grace).expect("key ring");
+        let tokens = Tokens::new(
+            Arc::new(ring),
+            "kyros".into(),
+            Duration::from_secs(3600),
+            Duration::from_secs(1800),
+        );
+        Fixture {
+            tokens,
+            db,
+            _dir: dir,
+        }
+    }
+
+    fn user_claims(f: &Fixture) -> (String, UserClaims) {
+        let issued = f
+            .tokens
+            .issue_user(Uuid::new_v4(), "a@b.c", vec![Uuid::new_v4().to_string()])
+            .expect("issue");
+        let claims = f
+            .tokens
+            .validate::<UserClaims>(&issued.token)
+            .expect("valid");
+        (issued.token, claims)
+    }
+
+    #[test]
+    fn a_user_token_validates_as_a_user_token_only() {
+        let f = fixture(Duration::from_secs(3600));
+        let (token, claims) = user_claims(&f);
+        assert_eq!(claims.aud, USER_AUDIENCE);
+        assert_eq!(claims.exp - claims.iat, 3600);
+        assert!(!claims.jti.is_empty());
+        assert!(Tokens::kid_of(&token).is_some_and(|k| k.starts_with("hs256-")));
+        assert!(matches!(
+            f.tokens.validate::<TenantClaims>(&token),
+            Err(TokenError::Invalid(_))
+        ));
+        assert!(f.tokens.validate::<AdminClaims>(&token).is_err());
+    }
+
+    #[test]
+    fn a_scoped_token_carries_one_tenant_and_never_outlives_its_user_token() {
+        let f = fixture(Duration::from_secs(3600));
+        let (_, mut user) = user_claims(&f);
+        let tenant = Uuid::new_v4();
+        let issued = f
+            .tokens
+            .issue_tenant(&user, tenant, Role::Viewer)
+            .expect("issue");
+        let claims = f
+            .tokens
+            .validate::<TenantClaims>(&issued.token)
+            .expect("valid");
+        assert_eq!(claims.tenant_id, tenant.to_string());
+        assert_eq!(claims.role, Role::Viewer);
+        assert_eq!(claims.sub, user.sub);
+        assert_eq!(issued.expires_in, 1800);
+        assert!(f.tokens.validate::<UserClaims>(&issued.token).is_err());
+
+        user.exp = now_ts() + 60;
+        let short = f
+            .tokens
+            .issue_tenant(&user, tenant, Role::Admin)
+            .expect("issue");
+        assert!(short.expires_in <= 60);
+    }
+
+    #[test]
+    fn expired_and_immature_tokens_are_refused() {
+        let f = fixture(Duration::from_secs(3600));
+        let (_, claims) = user_claims(&f);
+        let expired = UserClaims {
+            exp: now_ts() - 3600,
+            ..claims.clone()
+        };
+        let token = f.tokens.sign(&expired).expect("sign");
+        assert_eq!(
+            f.tokens.validate::<UserClaims>(&token).err(),
+            Some(TokenError::Expired)
+        );
+        let immature = UserClaims {
+            nbf: now_ts() + 3600,
+            ..claims
+        };
+        let token = f.tokens.sign(&immature).expect("sign");
+        assert!(matches!(
+            f.tokens.validate::<UserClaims>(&token),
+            Err(TokenError::Invalid(_))
+        ));
+    }
+
+    #[test]
+    fn a_wrong_issuer_is_refused() {
+        let f = fixture(Duration::from_secs(3600));
+        let (_, claims) = user_claims(&f);
+        let token = f
+            .tokens
+            .sign(&UserClaims {
+                iss: "mallory".into(),
+                ..claims
+            })
+            .expect("sign");
+        assert!(matches!(
+            f.tokens.validate::<UserClaims>(&token),
+            Err(TokenError::Invalid(_))
+        ));
+    }
+
+    #[test]
+    fn rotation_keeps_old_tokens_valid_for_the_grace_period_unless_revoked() {
+        let f = fixture(Duration::from_secs(3600));
+        let (old, _) = user_claims(&f);
+        let mut conn = f.db.conn().expect("conn");
+        let new_kid = f.tokens.keys().rotate(&mut conn, false).expect("rotate");
+        assert!(
+            f.tokens.validate::<UserClaims>(&old).is_ok(),
+            "old token valid during grace"
+        );
+        let (fresh, _) = user_claims(&f);
+        assert_eq!(Tokens::kid_of(&fresh), Some(new_kid));
+
+        f.tokens
+            .keys()
+            .rotate(&mut conn, true)
+            .expect("rotate with revoke");
+        assert_eq!(
+            f.tokens.validate::<UserClaims>(&old).err(),
+            Some(TokenError::UnknownKey)
+        );
+        assert_eq!(
+            f.tokens.validate::<UserClaims>(&fresh).err(),
+            Some(TokenError::UnknownKey)
+        );
+    }
+
+    #[test]
+    fn oversized_and_garbage_tokens_are_malformed() {
+        let f = fixture(Duration::from_secs(3600));
+        assert_eq!(
+            f.tokens.validate::<UserClaims>(&"a".repeat(10_000)).err(),
+            Some(TokenError::Malformed)
+        );
+        assert_eq!(
+            f.tokens.validate::<UserClaims>("x.y.z").err(),
+            Some(TokenError::Malformed)
+        );
+        assert_eq!(
+            f.tokens.validate::<UserClaims>("").err(),
+            Some(TokenError::Malformed)
+        );
     }
 }

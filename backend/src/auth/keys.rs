@@ -76,18 +76,27 @@ impl KeyRing {
         match env_key {
             Some(key) => {
                 let row = new_row(key.expose_secret().as_bytes());
-                let already_active = rows.iter().any(|r| r.kid == row.kid && r.retired_at.is_none())
+                let already_active = rows
+                    .iter()
+                    .any(|r| r.kid == row.kid && r.retired_at.is_none())
                     && rows.iter().filter(|r| r.retired_at.is_none()).count() == 1;
                 if !already_active {
                     key_store::activate(&mut conn, &row, grace_end(grace))?;
                 }
             }
-            None if !has_active => key_store::activate(&mut conn, &new_row(&random_material()), grace_end(grace))?,
+            None if !has_active => {
+                key_store::activate(&mut conn, &new_row(&random_material()), grace_end(grace))?
+            }
             None => {}
         }
         let keys = build_set(&mut conn)?;
         drop(conn);
-        Ok(KeyRing { db, grace, keys: RwLock::new(keys), last_reload: Mutex::new(Instant::now()) })
+        Ok(KeyRing {
+            db,
+            grace,
+            keys: RwLock::new(keys),
+            last_reload: Mutex::new(Instant::now()),
+        })
     }
 
     /// The key new tokens are signed with.
@@ -160,10 +169,17 @@ fn build_set(conn: &mut DbConnection) -> StoreResult<KeySet> {
         }
         verifying.insert(
             row.kid.clone(),
-            VerifyingKey { decoding: DecodingKey::from_secret(&material), verify_until: row.verify_until },
+            VerifyingKey {
+                decoding: DecodingKey::from_secret(&material),
+                verify_until: row.verify_until,
+            },
         );
     }
     let (active_kid, encoding) =
         active.ok_or_else(|| StoreError::Corrupt("no active signing key".into()))?;
-    Ok(KeySet { active_kid, encoding, verifying })
+    Ok(KeySet {
+        active_kid,
+        encoding,
+        verifying,
+    })
 }

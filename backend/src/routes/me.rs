@@ -11,8 +11,14 @@ use crate::state::SharedState;
 use crate::store::memberships;
 
 /// The active tenants of an active user, as the wire type.
-pub async fn memberships_of(state: &SharedState, user_id: UserId) -> Result<Vec<TenantMembership>, ApiError> {
-    let rows = state.db.run(move |conn| memberships::tenants_of_user(conn, user_id)).await?;
+pub async fn memberships_of(
+    state: &SharedState,
+    user_id: UserId,
+) -> Result<Vec<TenantMembership>, ApiError> {
+    let rows = state
+        .db
+        .run(move |conn| memberships::tenants_of_user(conn, user_id))
+        .await?;
     Ok(rows
         .into_iter()
         .filter_map(|(tenant, role)| {
@@ -30,8 +36,10 @@ pub async fn memberships_of(state: &SharedState, user_id: UserId) -> Result<Vec<
 pub async fn show_me(state: SharedState, auth: UserAuth) -> Result<HttpResponse, ApiError> {
     let tenants = memberships_of(&state, auth.user_id).await?;
     Ok(HttpResponse::Ok().json(MeResponse {
-        user: UserInfo { id: auth.user_id, email: auth.claims.email },
+        user: UserInfo {
+            id: auth.user_id,
+            email: auth.claims.email,
+        },
         tenants,
     }))
 }
-

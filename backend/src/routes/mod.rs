@@ -1,29 +1,53 @@
 //! The route table of the public listener: the only place routes are declared.
 
 pub mod auth;
+pub mod bff;
 pub mod health;
 pub mod me;
 pub mod tenant;
 pub mod token;
 
+use actix_web::middleware::from_fn;
 use actix_web::web;
+
+use crate::bff::csrf::csrf_guard;
+use crate::startup::SessionLayer;
 
 use crate::error::ApiError;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/health").route(web::get().to(health::health)))
-        .service(web::resource("/ready").route(web::get().to(health::ready)))
-        .service(
-            web::scope("/api")
-                .service(web::resource("/auth/login").route(web::post().to(auth::login::login)))
-                .service(web::resource("/me").route(web::get().to(me::show_me)))
-                .service(web::resource("/token/exchange").route(web::post().to(token::exchange::exchange_token)))
-                .service(web::resource("/tenant/{tenant_id}").route(web::get().to(tenant::show::show_tenant)))
-                .service(
-                    web::resource("/tenant/{tenant_id}/dashboards")
-                        .route(web::get().to(tenant::dashboards::list_tenant_dashboards)),
-                ),
-        );
+pub fn configure(cfg: &mut web::ServiceConfig, sessions: SessionLayer) {
+    cfg.service(
+        web::scope("/bff")
+            .wrap(sessions)
+            .wrap(from_fn(csrf_guard))
+            .service(web::resource("/login").route(web::post().to(bff::login::bff_login)))
+            .service(web::resource("/logout").route(web::post().to(bff::logout::bff_logout)))
+            .service(web::resource("/me").route(web::get().to(bff::me::bff_me)))
+            .service(web::resource("/tenant").route(web::post().to(bff::tenant::bff_select_tenant)))
+            .service(
+                web::resource("/dashboards")
+                    .route(web::get().to(bff::dashboards::bff_list_dashboards)),
+            ),
+    )
+    .service(web::resource("/health").route(web::get().to(health::health)))
+    .service(web::resource("/ready").route(web::get().to(health::ready)))
+    .service(
+        web::scope("/api")
+            .service(web::resource("/auth/login").route(web::post().to(auth::login::login)))
+            .service(web::resource("/me").route(web::get().to(me::show_me)))
+            .service(
+                web::resource("/token/exchange")
+                    .route(web::post().to(token::exchange::exchange_token)),
+            )
+            .service(
+                web::resource("/tenant/{tenant_id}")
+                    .route(web::get().to(tenant::show::show_tenant)),
+            )
+            .service(
+                web::resource("/tenant/{tenant_id}/dashboards")
+                    .route(web::get().to(tenant::dashboards::list_tenant_dashboards)),
+            ),
+    );
 }
 
 /// Anything unmatched.

@@ -28,7 +28,11 @@ pub fn for_tenant(conn: &mut DbConnection, tenant: TenantId) -> StoreResult<Vec<
 }
 
 /// The dashboard with this slug if, and only if, it is assigned to the tenant.
-pub fn find_for_tenant(conn: &mut DbConnection, tenant: TenantId, slug: &str) -> StoreResult<Option<DashboardRow>> {
+pub fn find_for_tenant(
+    conn: &mut DbConnection,
+    tenant: TenantId,
+    slug: &str,
+) -> StoreResult<Option<DashboardRow>> {
     Ok(dashboards::table
         .inner_join(tenant_dashboards::table)
         .filter(tenant_dashboards::tenant_id.eq(tenant.to_string()))
@@ -47,13 +51,19 @@ pub fn find_by_slug(conn: &mut DbConnection, slug: &str) -> StoreResult<Option<D
 }
 
 pub fn insert(conn: &mut DbConnection, row: &DashboardRow) -> StoreResult<()> {
-    diesel::insert_into(dashboards::table).values(row).execute(conn)?;
+    diesel::insert_into(dashboards::table)
+        .values(row)
+        .execute(conn)?;
     Ok(())
 }
 
 pub fn assign(conn: &mut DbConnection, tenant: TenantId, dashboard_id: &str) -> StoreResult<bool> {
     let key = (tenant.to_string(), dashboard_id.to_owned());
-    let exists = tenant_dashboards::table.find(key.clone()).count().get_result::<i64>(conn)? > 0;
+    let exists = tenant_dashboards::table
+        .find(key.clone())
+        .count()
+        .get_result::<i64>(conn)?
+        > 0;
     if !exists {
         diesel::insert_into(tenant_dashboards::table)
             .values((
@@ -65,8 +75,14 @@ pub fn assign(conn: &mut DbConnection, tenant: TenantId, dashboard_id: &str) -> 
     Ok(!exists)
 }
 
-pub fn unassign(conn: &mut DbConnection, tenant: TenantId, dashboard_id: &str) -> StoreResult<bool> {
-    let n = diesel::delete(tenant_dashboards::table.find((tenant.to_string(), dashboard_id.to_owned())))
-        .execute(conn)?;
+pub fn unassign(
+    conn: &mut DbConnection,
+    tenant: TenantId,
+    dashboard_id: &str,
+) -> StoreResult<bool> {
+    let n = diesel::delete(
+        tenant_dashboards::table.find((tenant.to_string(), dashboard_id.to_owned())),
+    )
+    .execute(conn)?;
     Ok(n > 0)
 }

@@ -31,7 +31,11 @@ pub fn all(conn: &mut DbConnection) -> StoreResult<Vec<SigningKeyRow>> {
 /// Makes `row` the only active key: every other active key is retired now and keeps
 /// verifying until `verify_until`. One transaction, so there is never zero or two
 /// active keys.
-pub fn activate(conn: &mut DbConnection, row: &SigningKeyRow, verify_until: NaiveDateTime) -> StoreResult<()> {
+pub fn activate(
+    conn: &mut DbConnection,
+    row: &SigningKeyRow,
+    verify_until: NaiveDateTime,
+) -> StoreResult<()> {
     conn.transaction(|conn| {
         let now = super::now();
         diesel::update(
@@ -57,7 +61,9 @@ pub fn activate(conn: &mut DbConnection, row: &SigningKeyRow, verify_until: Naiv
                 ))
                 .execute(conn)?;
         } else {
-            diesel::insert_into(signing_keys::table).values(row).execute(conn)?;
+            diesel::insert_into(signing_keys::table)
+                .values(row)
+                .execute(conn)?;
         }
         Ok(())
     })
@@ -66,9 +72,11 @@ pub fn activate(conn: &mut DbConnection, row: &SigningKeyRow, verify_until: Naiv
 /// Ends verification of every retired key at once (rotation with `revoke_previous`).
 pub fn revoke_retired(conn: &mut DbConnection) -> StoreResult<usize> {
     let now = super::now();
-    Ok(diesel::update(signing_keys::table.filter(signing_keys::retired_at.is_not_null()))
-        .set(signing_keys::verify_until.eq(Some(now)))
-        .execute(conn)?)
+    Ok(
+        diesel::update(signing_keys::table.filter(signing_keys::retired_at.is_not_null()))
+            .set(signing_keys::verify_until.eq(Some(now)))
+            .execute(conn)?,
+    )
 }
 
 /// Deletes retired keys whose grace period is over.

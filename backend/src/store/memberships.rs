@@ -17,7 +17,10 @@ pub fn parse_role(role: &str) -> StoreResult<Role> {
 }
 
 /// The active tenants an active user belongs to, with their role, ordered by slug.
-pub fn tenants_of_user(conn: &mut DbConnection, user: UserId) -> StoreResult<Vec<(TenantRow, Role)>> {
+pub fn tenants_of_user(
+    conn: &mut DbConnection,
+    user: UserId,
+) -> StoreResult<Vec<(TenantRow, Role)>> {
     let rows: Vec<(TenantRow, String)> = user_tenants::table
         .inner_join(tenants::table)
         .inner_join(users::table)
@@ -35,7 +38,11 @@ pub fn tenants_of_user(conn: &mut DbConnection, user: UserId) -> StoreResult<Vec
 /// The user's current role in the tenant, only if the membership exists and both the
 /// user and the tenant are active. This is the check behind every exchange and every
 /// scoped request.
-pub fn active_role(conn: &mut DbConnection, user: UserId, tenant: TenantId) -> StoreResult<Option<Role>> {
+pub fn active_role(
+    conn: &mut DbConnection,
+    user: UserId,
+    tenant: TenantId,
+) -> StoreResult<Option<Role>> {
     let role: Option<String> = user_tenants::table
         .inner_join(tenants::table)
         .inner_join(users::table)
@@ -50,7 +57,12 @@ pub fn active_role(conn: &mut DbConnection, user: UserId, tenant: TenantId) -> S
 }
 
 /// Grants or changes a role; returns the previous role.
-pub fn grant(conn: &mut DbConnection, user: UserId, tenant: TenantId, role: Role) -> StoreResult<Option<Role>> {
+pub fn grant(
+    conn: &mut DbConnection,
+    user: UserId,
+    tenant: TenantId,
+    role: Role,
+) -> StoreResult<Option<Role>> {
     conn.transaction(|conn| {
         let key = (user.to_string(), tenant.to_string());
         let previous: Option<String> = user_tenants::table
@@ -77,6 +89,7 @@ pub fn grant(conn: &mut DbConnection, user: UserId, tenant: TenantId, role: Role
 
 /// Removes a membership; returns whether one existed.
 pub fn revoke(conn: &mut DbConnection, user: UserId, tenant: TenantId) -> StoreResult<bool> {
-    let n = diesel::delete(user_tenants::table.find((user.to_string(), tenant.to_string()))).execute(conn)?;
+    let n = diesel::delete(user_tenants::table.find((user.to_string(), tenant.to_string())))
+        .execute(conn)?;
     Ok(n > 0)
 }

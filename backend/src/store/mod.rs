@@ -8,6 +8,7 @@ pub mod memberships;
 pub mod migrations;
 pub mod schema;
 pub mod seed;
+pub mod sessions;
 pub mod tenants;
 pub mod users;
 

@@ -35,7 +35,10 @@ pub const DEMO_TENANTS: &[DemoTenant] = &[
 /// (email, [(tenant slug, role)])
 pub const DEMO_USERS: &[(&str, &[(&str, Role)])] = &[
     ("analyst@acme.com", &[("acme-corp", Role::Viewer)]),
-    ("admin@acme.com", &[("acme-corp", Role::Admin), ("beta-ind", Role::Admin)]),
+    (
+        "admin@acme.com",
+        &[("acme-corp", Role::Admin), ("beta-ind", Role::Admin)],
+    ),
     ("viewer@beta.com", &[("beta-ind", Role::Viewer)]),
 ];
 
@@ -57,7 +60,11 @@ pub struct SeedReport {
 
 /// Applies the seed in one transaction. `password_hash` is the argon2id hash of the
 /// demo password (computed by the caller, outside the transaction).
-pub fn apply(conn: &mut DbConnection, password_hash: &str, dashboard_defs: &[DashboardDef]) -> StoreResult<SeedReport> {
+pub fn apply(
+    conn: &mut DbConnection,
+    password_hash: &str,
+    dashboard_defs: &[DashboardDef],
+) -> StoreResult<SeedReport> {
     conn.transaction(|conn| {
         let mut report = SeedReport::default();
         for demo in DEMO_TENANTS {
@@ -103,9 +110,13 @@ pub fn apply(conn: &mut DbConnection, password_hash: &str, dashboard_defs: &[Das
             }
         }
         for (dashboard_slug, tenant_slugs) in DEMO_ASSIGNMENTS {
-            let Some(dashboard) = dashboards::find_by_slug(conn, dashboard_slug)? else { continue };
+            let Some(dashboard) = dashboards::find_by_slug(conn, dashboard_slug)? else {
+                continue;
+            };
             for tenant_slug in *tenant_slugs {
-                if let Some(tenant_id) = tenants::find_by_slug(conn, tenant_slug)?.and_then(|t| t.tenant_id()) {
+                if let Some(tenant_id) =
+                    tenants::find_by_slug(conn, tenant_slug)?.and_then(|t| t.tenant_id())
+                {
                     dashboards::assign(conn, tenant_id, &dashboard.id)?;
                 }
             }
@@ -123,7 +134,8 @@ pub fn apply(conn: &mut DbConnection, password_hash: &str, dashboard_defs: &[Das
                     users::insert(conn, &user)?;
                     report.users += 1;
                     for (tenant_slug, role) in *grants {
-                        let tenant = tenants::find_by_slug(conn, tenant_slug)?.and_then(|t| t.tenant_id());
+                        let tenant =
+                            tenants::find_by_slug(conn, tenant_slug)?.and_then(|t| t.tenant_id());
                         if let (Some(tenant_id), Some(user_id)) = (tenant, user.user_id()) {
                             memberships::grant(conn, user_id, tenant_id, *role)?;
                         }

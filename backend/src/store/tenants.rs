@@ -76,7 +76,9 @@ pub fn find_by_slug(conn: &mut DbConnection, slug: &str) -> StoreResult<Option<T
 }
 
 pub fn insert(conn: &mut DbConnection, row: &TenantRow) -> StoreResult<()> {
-    diesel::insert_into(tenants::table).values(row).execute(conn)?;
+    diesel::insert_into(tenants::table)
+        .values(row)
+        .execute(conn)?;
     Ok(())
 }
 

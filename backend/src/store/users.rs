@@ -44,7 +44,9 @@ pub fn find_by_id(conn: &mut DbConnection, id: UserId) -> StoreResult<Option<Use
 }
 
 pub fn insert(conn: &mut DbConnection, row: &UserRow) -> StoreResult<()> {
-    diesel::insert_into(users::table).values(row).execute(conn)?;
+    diesel::insert_into(users::table)
+        .values(row)
+        .execute(conn)?;
     Ok(())
 }
 

@@ -65,14 +65,21 @@ impl TenantScope {
                     "the token's tenant membership is no longer active".into(),
                 )
             })?;
-        Ok(TenantScope { tenant_id, user_id, email: claims.email, role })
+        Ok(TenantScope {
+            tenant_id,
+            user_id,
+            email: claims.email,
+            role,
+        })
     }
 
     /// Refuses unless the caller is an admin of the tenant.
     pub fn require_admin(&self) -> Result<(), ApiError> {
         match self.role {
             Role::Admin => Ok(()),
-            Role::Viewer => Err(ApiError::forbidden("this action needs the admin role in this tenant")),
+            Role::Viewer => Err(ApiError::forbidden(
+                "this action needs the admin role in this tenant",
+            )),
         }
     }
 }
@@ -88,13 +95,20 @@ impl FromRequest for TenantScope {
                 .app_data::<SharedState>()
                 .cloned()
                 .ok_or_else(|| ApiError::internal("state missing"))?;
-            let token = bearer_token(&req)
-                .ok_or_else(|| ApiError::unauthenticated("a tenant-scoped bearer token is required"))?;
+            let token = bearer_token(&req).ok_or_else(|| {
+                ApiError::unauthenticated("a tenant-scoped bearer token is required")
+            })?;
             let scope = TenantScope::from_token(&state, &token).await?;
-            record_identity(&req, &scope.user_id.to_string(), Some(&scope.tenant_id.to_string()));
+            record_identity(
+                &req,
+                &scope.user_id.to_string(),
+                Some(&scope.tenant_id.to_string()),
+            );
             if let Some(path_tenant) = req.match_info().get("tenant_id") {
                 if path_tenant.parse::<TenantId>().ok() != Some(scope.tenant_id) {
-                    return Err(ApiError::forbidden("the token is not scoped to this tenant"));
+                    return Err(ApiError::forbidden(
+                        "the token is not scoped to this tenant",
+                    ));
                 }
             }
             Ok(scope)

@@ -5,7 +5,13 @@ use reqwest::StatusCode;
 use crate::helpers::{assert_problem, TestApp};
 
 async fn malformed_json_is_400_problem(app: TestApp) {
-    for body in ["{", "{\"email\": 1}", "[]", "null", "{\"email\":\"a\",\"password\":\"b\",\"extra\":true}"] {
+    for body in [
+        "{",
+        "{\"email\": 1}",
+        "[]",
+        "null",
+        "{\"email\":\"a\",\"password\":\"b\",\"extra\":true}",
+    ] {
         let response = app
             .client
             .post(app.url("/api/auth/login"))
@@ -43,7 +49,10 @@ async fn wrong_content_type_is_415_problem(app: TestApp) {
 }
 
 async fn oversized_bodies_are_413_problem(app: TestApp) {
-    let big = format!("{{\"email\":\"{}\",\"password\":\"x\"}}", "a".repeat(200 * 1024));
+    let big = format!(
+        "{{\"email\":\"{}\",\"password\":\"x\"}}",
+        "a".repeat(200 * 1024)
+    );
     let response = app
         .client
         .post(app.url("/api/auth/login"))
@@ -65,11 +74,37 @@ async fn oversized_bodies_are_413_problem(app: TestApp) {
 }
 
 async fn unknown_routes_and_methods_are_problems(app: TestApp) {
-    assert_problem(app.client.get(app.url("/nope")).send().await.expect("request"), 404).await;
-    assert_problem(app.client.get(app.url("/admin/tenants")).send().await.expect("request"), 404).await;
-    let response = app.client.delete(app.url("/api/auth/login")).send().await.expect("request");
+    assert_problem(
+        app.client
+            .get(app.url("/nope"))
+            .send()
+            .await
+            .expect("request"),
+        404,
+    )
+    .await;
+    assert_problem(
+        app.client
+            .get(app.url("/admin/tenants"))
+            .send()
+            .await
+            .expect("request"),
+        404,
+    )
+    .await;
+    let response = app
+        .client
+        .delete(app.url("/api/auth/login"))
+        .send()
+        .await
+        .expect("request");
     assert_problem(response, 405).await;
-    let response = app.client.put(app.url("/api/me")).send().await.expect("request");
+    let response = app
+        .client
+        .put(app.url("/api/me"))
+        .send()
+        .await
+        .expect("request");
     assert_problem(response, 405).await;
 }
 
@@ -77,25 +112,70 @@ async fn every_response_has_a_request_id_and_security_headers(app: TestApp) {
     for path in ["/health", "/ready", "/api/me", "/nope"] {
         let response = app.client.get(app.url(path)).send().await.expect("request");
         let headers = response.headers();
-        let id = headers.get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
+        let id = headers
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
         assert_eq!(id.len(), 36, "{path}");
-        assert_eq!(headers.get("x-content-type-options").and_then(|v| v.to_str().ok()), Some("nosniff"));
-        assert_eq!(headers.get("x-frame-options").and_then(|v| v.to_str().ok()), Some("DENY"));
+        assert_eq!(
+            headers
+                .get("x-content-type-options")
+                .and_then(|v| v.to_str().ok()),
+            Some("nosniff")
+        );
+        assert_eq!(
+            headers.get("x-frame-options").and_then(|v| v.to_str().ok()),
+            Some("DENY")
+        );
         assert!(headers.get("referrer-policy").is_some());
-        let csp = headers.get("content-security-policy").and_then(|v| v.to_str().ok()).unwrap_or("");
-        assert!(csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'none'"), "{csp}");
+        let csp = headers
+            .get("content-security-policy")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        assert!(
+            csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'none'"),
+            "{csp}"
+        );
     }
-    let a = app.client.get(app.url("/health")).send().await.expect("request");
-    let b = app.client.get(app.url("/health")).send().await.expect("request");
-    assert_ne!(a.headers().get("x-request-id"), b.headers().get("x-request-id"));
+    let a = app
+        .client
+        .get(app.url("/health"))
+        .send()
+        .await
+        .expect("request");
+    let b = app
+        .client
+        .get(app.url("/health"))
+        .send()
+        .await
+        .expect("request");
+    assert_ne!(
+        a.headers().get("x-request-id"),
+        b.headers().get("x-request-id")
+    );
 }
 
 async fn health_and_ready_answer(app: TestApp) {
-    let response = app.client.get(app.url("/health")).send().await.expect("request");
+    let response = app
+        .client
+        .get(app.url("/health"))
+        .send()
+        .await
+        .expect("request");
     assert_eq!(response.status(), StatusCode::OK);
-    let response = app.client.get(app.url("/ready")).send().await.expect("request");
+    let response = app
+        .client
+        .get(app.url("/ready"))
+        .send()
+        .await
+        .expect("request");
     assert_eq!(response.status(), StatusCode::OK);
-    let response = app.client.get(format!("{}/health", app.admin_address)).send().await.expect("request");
+    let response = app
+        .client
+        .get(format!("{}/health", app.admin_address))
+        .send()
+        .await
+        .expect("request");
     assert_eq!(response.status(), StatusCode::OK);
 }
 

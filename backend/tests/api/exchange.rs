@@ -24,7 +24,12 @@ async fn exchange_succeeds_for_own_tenants_and_is_403_for_others(app: TestApp) {
 
     let refused = assert_problem(app.exchange(&analyst, &beta).await, 403).await;
     // A tenant that does not exist gets exactly the same answer.
-    let missing = assert_problem(app.exchange(&analyst, &uuid::Uuid::new_v4().to_string()).await, 403).await;
+    let missing = assert_problem(
+        app.exchange(&analyst, &uuid::Uuid::new_v4().to_string())
+            .await,
+        403,
+    )
+    .await;
     assert_eq!(refused["detail"], missing["detail"]);
     assert_eq!(refused["code"], missing["code"]);
 
@@ -43,11 +48,20 @@ async fn exchange_succeeds_for_own_tenants_and_is_403_for_others(app: TestApp) {
 async fn rfc8693_form_exchange_works_with_audience_or_resource(app: TestApp) {
     let acme = app.tenant_id("acme-corp").await;
     let user = app.user_token("analyst@acme.com").await;
-    for (key, value) in [("audience", acme.clone()), ("resource", format!("urn:kyros:tenant:{acme}")), ("audience", "acme-corp".into())] {
+    for (key, value) in [
+        ("audience", acme.clone()),
+        ("resource", format!("urn:kyros:tenant:{acme}")),
+        ("audience", "acme-corp".into()),
+    ] {
         let response = app
             .client
             .post(app.url("/api/token/exchange"))
-            .form(&[("grant_type", GRANT), ("subject_token", &user), ("subject_token_type", ACCESS), (key, &value)])
+            .form(&[
+                ("grant_type", GRANT),
+                ("subject_token", &user),
+                ("subject_token_type", ACCESS),
+                (key, &value),
+            ])
             .send()
             .await
             .expect("request");
@@ -55,12 +69,22 @@ async fn rfc8693_form_exchange_works_with_audience_or_resource(app: TestApp) {
         let body: Value = response.json().await.expect("json");
         assert_eq!(body["tenant_id"], acme.as_str());
         let scoped = body["access_token"].as_str().expect("token");
-        assert_eq!(app.get_with(&format!("/api/tenant/{acme}"), scoped).await.status(), StatusCode::OK);
+        assert_eq!(
+            app.get_with(&format!("/api/tenant/{acme}"), scoped)
+                .await
+                .status(),
+            StatusCode::OK
+        );
     }
     let response = app
         .client
         .post(app.url("/api/token/exchange"))
-        .form(&[("grant_type", "password"), ("subject_token", &user), ("subject_token_type", ACCESS), ("audience", &acme)])
+        .form(&[
+            ("grant_type", "password"),
+            ("subject_token", &user),
+            ("subject_token_type", ACCESS),
+            ("audience", &acme),
+        ])
         .send()
         .await
         .expect("request");
@@ -68,7 +92,12 @@ async fn rfc8693_form_exchange_works_with_audience_or_resource(app: TestApp) {
     let response = app
         .client
         .post(app.url("/api/token/exchange"))
-        .form(&[("grant_type", GRANT), ("subject_token", &user), ("subject_token_type", ACCESS), ("audience", "beta-ind")])
+        .form(&[
+            ("grant_type", GRANT),
+            ("subject_token", &user),
+            ("subject_token_type", ACCESS),
+            ("audience", "beta-ind"),
+        ])
         .send()
         .await
         .expect("request");
@@ -81,11 +110,18 @@ async fn a_user_removed_from_a_tenant_can_no_longer_exchange_into_it(app: TestAp
     let (scoped, _) = app.scoped_token("analyst@acme.com", "acme-corp").await;
     let mut conn = app.db.conn().expect("conn");
     let user_id = app.user_id("analyst@acme.com");
-    assert!(kyros::store::memberships::revoke(&mut conn, user_id, acme.parse().expect("uuid")).expect("revoke"));
+    assert!(
+        kyros::store::memberships::revoke(&mut conn, user_id, acme.parse().expect("uuid"))
+            .expect("revoke")
+    );
     // The user token still names Acme, but the database no longer maps the user to it.
     assert_problem(app.exchange(&user, &acme).await, 403).await;
     // A scoped token issued before the removal is refused too.
-    assert_problem(app.get_with(&format!("/api/tenant/{acme}"), &scoped).await, 401).await;
+    assert_problem(
+        app.get_with(&format!("/api/tenant/{acme}"), &scoped).await,
+        401,
+    )
+    .await;
 }
 
 async fn an_inactive_tenant_cannot_be_exchanged_into(app: TestApp) {
@@ -93,9 +129,14 @@ async fn an_inactive_tenant_cannot_be_exchanged_into(app: TestApp) {
     let (scoped, _) = app.scoped_token("viewer@beta.com", "beta-ind").await;
     let user = app.user_token("viewer@beta.com").await;
     let mut conn = app.db.conn().expect("conn");
-    kyros::store::tenants::set_active(&mut conn, beta.parse().expect("uuid"), false).expect("deactivate");
+    kyros::store::tenants::set_active(&mut conn, beta.parse().expect("uuid"), false)
+        .expect("deactivate");
     assert_problem(app.exchange(&user, &beta).await, 403).await;
-    assert_problem(app.get_with(&format!("/api/tenant/{beta}"), &scoped).await, 401).await;
+    assert_problem(
+        app.get_with(&format!("/api/tenant/{beta}"), &scoped).await,
+        401,
+    )
+    .await;
     // And it disappears from /api/me.
     let me = app.me(&user).await;
     assert_eq!(me["tenants"].as_array().expect("tenants").len(), 0);
@@ -129,7 +170,12 @@ async fn hostile_exchange_inputs_are_4xx(app: TestApp) {
         let response = app
             .client
             .post(app.url("/api/token/exchange"))
-            .form(&[("grant_type", GRANT), ("subject_token", &user), ("subject_token_type", ACCESS), ("audience", audience)])
+            .form(&[
+                ("grant_type", GRANT),
+                ("subject_token", &user),
+                ("subject_token_type", ACCESS),
+                ("audience", audience),
+            ])
             .send()
             .await
             .expect("request");
@@ -137,7 +183,12 @@ async fn hostile_exchange_inputs_are_4xx(app: TestApp) {
         assert!(status == 400 || status == 403, "{audience:?} → {status}");
         assert_problem(response, status).await;
     }
-    for body in ["{\"tenant_id\": \"not-a-uuid\"}", "{\"tenant_id\": 5}", "{}", "{\"tenant_id\":\"x\",\"more\":1}"] {
+    for body in [
+        "{\"tenant_id\": \"not-a-uuid\"}",
+        "{\"tenant_id\": 5}",
+        "{}",
+        "{\"tenant_id\":\"x\",\"more\":1}",
+    ] {
         let response = app
             .client
             .post(app.url("/api/token/exchange"))

@@ -30,8 +30,10 @@ impl PgDatabase {
         let admin_url = std::env::var("KYROS_TEST_PG_URL")
             .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
         let name = format!("kyros_test_{}", uuid::Uuid::new_v4().simple());
-        let mut conn = PgConnection::establish(&admin_url).expect("PostgreSQL at KYROS_TEST_PG_URL is reachable");
-        conn.batch_execute(&format!("CREATE DATABASE {name}")).expect("create test database");
+        let mut conn = PgConnection::establish(&admin_url)
+            .expect("PostgreSQL at KYROS_TEST_PG_URL is reachable");
+        conn.batch_execute(&format!("CREATE DATABASE {name}"))
+            .expect("create test database");
         PgDatabase { admin_url, name }
     }
 
@@ -46,7 +48,10 @@ impl PgDatabase {
 impl Drop for PgDatabase {
     fn drop(&mut self) {
         if let Ok(mut conn) = PgConnection::establish(&self.admin_url) {
-            let _ = conn.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
+            let _ = conn.batch_execute(&format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ));
         }
     }
 }
@@ -74,7 +79,10 @@ pub async fn spawn_app_with(backend: Backend, extra: &[(&str, &str)]) -> TestApp
     let mut vars: HashMap<String, String> = HashMap::new();
     vars.insert("KYROS_BIND".into(), "127.0.0.1:0".into());
     vars.insert("KYROS_ADMIN_BIND".into(), "127.0.0.1:0".into());
-    vars.insert("KYROS_DATA_DIR".into(), data_dir.path().display().to_string());
+    vars.insert(
+        "KYROS_DATA_DIR".into(),
+        data_dir.path().display().to_string(),
+    );
     vars.insert("KYROS_SIGNING_KEY".into(), SIGNING_KEY.into());
     vars.insert("KYROS_DEMO_PASSWORD".into(), DEMO_PASSWORD.into());
     vars.insert("KYROS_GENERATE_DEMO_DATA".into(), "false".into());
@@ -84,8 +92,11 @@ pub async fn spawn_app_with(backend: Backend, extra: &[(&str, &str)]) -> TestApp
     for (k, v) in extra {
         vars.insert((*k).into(), (*v).into());
     }
-    let settings = Settings::from_lookup(|k| vars.get(k).cloned()).expect("test settings are valid");
-    let app = Application::build(settings.clone()).await.expect("application builds");
+    let settings =
+        Settings::from_lookup(|k| vars.get(k).cloned()).expect("test settings are valid");
+    let app = Application::build(settings.clone())
+        .await
+        .expect("application builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     let admin_address = format!("http://127.0.0.1:{}", app.admin_port());
     actix_web::rt::spawn(app.run_until_stopped());
@@ -95,13 +106,23 @@ pub async fn spawn_app_with(backend: Backend, extra: &[(&str, &str)]) -> TestApp
         .cookie_store(true)
         .build()
         .expect("client");
-    TestApp { address, admin_address, client, db, _data_dir: data_dir, _pg: pg }
+    TestApp {
+        address,
+        admin_address,
+        client,
+        db,
+        _data_dir: data_dir,
+        _pg: pg,
+    }
 }
 
 /// A parsed problem+json response.
 pub async fn assert_problem(response: Response, status: u16) -> Value {
     assert_eq!(response.status().as_u16(), status, "unexpected status");
-    assert!(response.headers().contains_key("x-request-id"), "x-request-id missing");
+    assert!(
+        response.headers().contains_key("x-request-id"),
+        "x-request-id missing"
+    );
     let content_type = response
         .headers()
         .get("content-type")
@@ -141,7 +162,12 @@ impl TestApp {
     }
 
     pub async fn get_with(&self, path: &str, token: &str) -> Response {
-        self.client.get(self.url(path)).bearer_auth(token).send().await.expect("request")
+        self.client
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request")
     }
 
     pub async fn me(&self, token: &str) -> Value {
@@ -179,9 +205,16 @@ impl TestApp {
         let tenant_id = self.tenant_id(slug).await;
         let user = self.user_token(email).await;
         let response = self.exchange(&user, &tenant_id).await;
-        assert_eq!(response.status(), StatusCode::OK, "exchange {email} → {slug}");
+        assert_eq!(
+            response.status(),
+            StatusCode::OK,
+            "exchange {email} → {slug}"
+        );
         let body: Value = response.json().await.expect("json");
-        (body["access_token"].as_str().expect("token").to_owned(), tenant_id)
+        (
+            body["access_token"].as_str().expect("token").to_owned(),
+            tenant_id,
+        )
     }
 
     pub fn user_id(&self, email: &str) -> kyros_common::ids::UserId {

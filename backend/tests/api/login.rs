@@ -29,7 +29,10 @@ async fn each_demo_user_logs_in_and_sees_exactly_their_tenants(app: TestApp) {
         for tenant in me["tenants"].as_array().expect("tenants") {
             assert!(tenant["name"].is_string());
             assert!(tenant["role"] == "admin" || tenant["role"] == "viewer");
-            assert!(tenant["branding"]["primary_color"].as_str().expect("colour").starts_with('#'));
+            assert!(tenant["branding"]["primary_color"]
+                .as_str()
+                .expect("colour")
+                .starts_with('#'));
         }
     }
     // Roles are the seeded ones.
@@ -38,8 +41,18 @@ async fn each_demo_user_logs_in_and_sees_exactly_their_tenants(app: TestApp) {
 }
 
 async fn unknown_user_and_wrong_password_get_the_same_401(app: TestApp) {
-    let wrong = assert_problem(app.login_response("analyst@acme.com", "not-the-password").await, 401).await;
-    let unknown = assert_problem(app.login_response("nobody@nowhere.example", "whatever-password").await, 401).await;
+    let wrong = assert_problem(
+        app.login_response("analyst@acme.com", "not-the-password")
+            .await,
+        401,
+    )
+    .await;
+    let unknown = assert_problem(
+        app.login_response("nobody@nowhere.example", "whatever-password")
+            .await,
+        401,
+    )
+    .await;
     assert_eq!(wrong["code"], "invalid_credentials");
     for member in ["type", "title", "status", "detail", "code"] {
         assert_eq!(wrong[member], unknown[member], "{member} differs");
@@ -47,12 +60,22 @@ async fn unknown_user_and_wrong_password_get_the_same_401(app: TestApp) {
 }
 
 async fn emails_are_case_insensitive(app: TestApp) {
-    let response = app.login_response("  Analyst@ACME.com ", DEMO_PASSWORD).await;
+    let response = app
+        .login_response("  Analyst@ACME.com ", DEMO_PASSWORD)
+        .await;
     assert_eq!(response.status(), StatusCode::OK);
 }
 
 async fn me_requires_a_user_token(app: TestApp) {
-    let body = assert_problem(app.client.get(app.url("/api/me")).send().await.expect("request"), 401).await;
+    let body = assert_problem(
+        app.client
+            .get(app.url("/api/me"))
+            .send()
+            .await
+            .expect("request"),
+        401,
+    )
+    .await;
     assert_eq!(body["code"], "unauthenticated");
     let (scoped, _) = app.scoped_token("analyst@acme.com", "acme-corp").await;
     assert_problem(app.get_with("/api/me", &scoped).await, 401).await;
@@ -62,7 +85,11 @@ async fn an_inactive_user_cannot_log_in(app: TestApp) {
     let user = app.user_id("viewer@beta.com");
     let mut conn = app.db.conn().expect("conn");
     kyros::store::users::set_active(&mut conn, user, false).expect("deactivate");
-    let body = assert_problem(app.login_response("viewer@beta.com", DEMO_PASSWORD).await, 401).await;
+    let body = assert_problem(
+        app.login_response("viewer@beta.com", DEMO_PASSWORD).await,
+        401,
+    )
+    .await;
     assert_eq!(body["code"], "invalid_credentials");
 }
 

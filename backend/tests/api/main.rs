@@ -21,6 +21,7 @@ macro_rules! matrix {
     };
 }
 
+mod bff;
 mod errors;
 mod exchange;
 mod login;

@@ -20,11 +20,16 @@ pub struct Authenticated {
 
 /// Checks the credentials. Unknown email, inactive user and wrong password all fail
 /// the same way, after the same argon2 work.
-pub async fn authenticate(state: &SharedState, email: String, password: String) -> Result<Authenticated, ApiError> {
+pub async fn authenticate(
+    state: &SharedState,
+    email: String,
+    password: String,
+) -> Result<Authenticated, ApiError> {
     let dummy = state.dummy_password_hash.clone();
     // Implausible input never reaches the database (PostgreSQL refuses NUL bytes in
     // text), but still costs one argon2 verification so it cannot be told apart.
-    let plausible = email.len() <= 320 && password.len() <= 1024 && !email.chars().any(char::is_control);
+    let plausible =
+        email.len() <= 320 && password.len() <= 1024 && !email.chars().any(char::is_control);
     if !plausible {
         let password: String = password.chars().take(1024).collect();
         let _ = web::block(move || verify_password(&password, &dummy)).await;
@@ -45,13 +50,18 @@ pub async fn authenticate(state: &SharedState, email: String, password: String) 
         })
         .await?;
     let (user, tenants) = found;
-    let hash = user.as_ref().map(|u| u.password_hash.clone()).unwrap_or(dummy);
+    let hash = user
+        .as_ref()
+        .map(|u| u.password_hash.clone())
+        .unwrap_or(dummy);
     let matches = web::block(move || verify_password(&password, &hash))
         .await
         .map_err(ApiError::internal)?;
     match user {
         Some(user) if matches && user.is_active => {
-            let user_id = user.user_id().ok_or_else(|| ApiError::internal("bad user id"))?;
+            let user_id = user
+                .user_id()
+                .ok_or_else(|| ApiError::internal("bad user id"))?;
             Ok(Authenticated {
                 user_id,
                 email: user.email,
@@ -63,7 +73,10 @@ pub async fn authenticate(state: &SharedState, email: String, password: String) 
 }
 
 pub fn invalid_credentials() -> ApiError {
-    ApiError::Unauthorized(ErrorCode::InvalidCredentials, "email or password is incorrect".into())
+    ApiError::Unauthorized(
+        ErrorCode::InvalidCredentials,
+        "email or password is incorrect".into(),
+    )
 }
 
 pub fn issue_user_token(state: &SharedState, who: &Authenticated) -> Result<IssuedToken, ApiError> {
@@ -72,7 +85,10 @@ pub fn issue_user_token(state: &SharedState, who: &Authenticated) -> Result<Issu
         .issue_user(who.user_id.as_uuid(), &who.email, who.tenant_ids.clone())?)
 }
 
-pub async fn login(state: SharedState, body: web::Json<LoginRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn login(
+    state: SharedState,
+    body: web::Json<LoginRequest>,
+) -> Result<HttpResponse, ApiError> {
     let LoginRequest { email, password } = body.into_inner();
     let who = authenticate(&state, email, password).await?;
     let issued = issue_user_token(&state, &who)?;

@@ -9,9 +9,15 @@ use crate::store::dashboards;
 use crate::tenancy::TenantScope;
 
 /// Dashboards of the scope's tenant as wire summaries.
-pub async fn summaries(state: &SharedState, scope: &TenantScope) -> Result<Vec<DashboardSummary>, ApiError> {
+pub async fn summaries(
+    state: &SharedState,
+    scope: &TenantScope,
+) -> Result<Vec<DashboardSummary>, ApiError> {
     let tenant_id = scope.tenant_id();
-    let rows = state.db.run(move |conn| dashboards::for_tenant(conn, tenant_id)).await?;
+    let rows = state
+        .db
+        .run(move |conn| dashboards::for_tenant(conn, tenant_id))
+        .await?;
     Ok(rows
         .into_iter()
         .filter_map(|d| {
@@ -25,6 +31,9 @@ pub async fn summaries(state: &SharedState, scope: &TenantScope) -> Result<Vec<D
         .collect())
 }
 
-pub async fn list_tenant_dashboards(state: SharedState, scope: TenantScope) -> Result<HttpResponse, ApiError> {
+pub async fn list_tenant_dashboards(
+    state: SharedState,
+    scope: TenantScope,
+) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok().json(summaries(&state, &scope).await?))
 }

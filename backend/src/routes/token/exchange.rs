@@ -50,45 +50,75 @@ fn media_type(req: &HttpRequest) -> String {
     req.headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
         .unwrap_or_default()
 }
 
 fn parse_form(body: &[u8]) -> Result<(String, TenantRef), ApiError> {
-    let form: ExchangeForm = serde_urlencoded::from_bytes(body)
-        .map_err(|e| ApiError::BadRequest(ErrorCode::BadRequest, format!("invalid token exchange form: {e}")))?;
+    let form: ExchangeForm = serde_urlencoded::from_bytes(body).map_err(|e| {
+        ApiError::BadRequest(
+            ErrorCode::BadRequest,
+            format!("invalid token exchange form: {e}"),
+        )
+    })?;
     if form.grant_type != GRANT_TYPE {
-        return Err(ApiError::bad_request(format!("grant_type must be {GRANT_TYPE}")));
+        return Err(ApiError::bad_request(format!(
+            "grant_type must be {GRANT_TYPE}"
+        )));
     }
     if form.subject_token_type != ACCESS_TOKEN_TYPE && form.subject_token_type != JWT_TOKEN_TYPE {
-        return Err(ApiError::bad_request(format!("subject_token_type must be {ACCESS_TOKEN_TYPE}")));
+        return Err(ApiError::bad_request(format!(
+            "subject_token_type must be {ACCESS_TOKEN_TYPE}"
+        )));
     }
     if let Some(requested) = &form.requested_token_type {
         if requested != ACCESS_TOKEN_TYPE {
-            return Err(ApiError::bad_request(format!("requested_token_type must be {ACCESS_TOKEN_TYPE}")));
+            return Err(ApiError::bad_request(format!(
+                "requested_token_type must be {ACCESS_TOKEN_TYPE}"
+            )));
         }
     }
     let target = match (form.audience, form.resource) {
         (Some(a), None) | (None, Some(a)) => a,
         (Some(a), Some(r)) if a == r => a,
-        (Some(_), Some(_)) => return Err(ApiError::bad_request("audience and resource name different tenants")),
-        (None, None) => return Err(ApiError::bad_request("audience or resource must name the tenant")),
+        (Some(_), Some(_)) => {
+            return Err(ApiError::bad_request(
+                "audience and resource name different tenants",
+            ))
+        }
+        (None, None) => {
+            return Err(ApiError::bad_request(
+                "audience or resource must name the tenant",
+            ))
+        }
     };
-    let target = target.strip_prefix(TENANT_URN_PREFIX).unwrap_or(&target).to_owned();
+    let target = target
+        .strip_prefix(TENANT_URN_PREFIX)
+        .unwrap_or(&target)
+        .to_owned();
     if target.is_empty() || target.len() > 200 || target.chars().any(char::is_control) {
-        return Err(ApiError::bad_request("audience or resource must name the tenant"));
+        return Err(ApiError::bad_request(
+            "audience or resource must name the tenant",
+        ));
     }
     Ok((form.subject_token, TenantRef::IdOrSlug(target)))
 }
 
 fn parse_json(req: &HttpRequest, body: &[u8]) -> Result<(String, TenantRef), ApiError> {
-    let request: ExchangeRequest =
-        serde_json::from_slice(body).map_err(|e| ApiError::invalid_json(format!("invalid JSON body: {e}")))?;
+    let request: ExchangeRequest = serde_json::from_slice(body)
+        .map_err(|e| ApiError::invalid_json(format!("invalid JSON body: {e}")))?;
     let tenant_id = request
         .tenant_id
         .parse::<TenantId>()
         .map_err(|_| ApiError::bad_request("tenant_id must be a UUID"))?;
-    let token = bearer_token(req).ok_or_else(|| ApiError::unauthenticated("a bearer user token is required"))?;
+    let token = bearer_token(req)
+        .ok_or_else(|| ApiError::unauthenticated("a bearer user token is required"))?;
     Ok((token, TenantRef::Id(tenant_id)))
 }
 
@@ -110,21 +140,38 @@ pub async fn exchange_for_tenant(
                     Err(_) => tenants::find_by_slug(conn, &s)?,
                 },
             };
-            let Some(tenant) = tenant else { return Ok(None) };
-            let Some(tenant_id) = tenant.tenant_id() else { return Ok(None) };
+            let Some(tenant) = tenant else {
+                return Ok(None);
+            };
+            let Some(tenant_id) = tenant.tenant_id() else {
+                return Ok(None);
+            };
             let role = memberships::active_role(conn, user_id, tenant_id)?;
             Ok(role.map(|role| (tenant_id, tenant.slug, role)))
         })
         .await?;
-    let Some((tenant_id, slug, role)) = resolved else { return Ok(None) };
-    if !user.claims.tenant_ids.iter().any(|t| t == &tenant_id.to_string()) {
+    let Some((tenant_id, slug, role)) = resolved else {
+        return Ok(None);
+    };
+    if !user
+        .claims
+        .tenant_ids
+        .iter()
+        .any(|t| t == &tenant_id.to_string())
+    {
         return Ok(None);
     }
-    let issued = state.tokens.issue_tenant(&user.claims, tenant_id.as_uuid(), role)?;
+    let issued = state
+        .tokens
+        .issue_tenant(&user.claims, tenant_id.as_uuid(), role)?;
     Ok(Some((tenant_id, slug, role, issued)))
 }
 
-pub async fn exchange_token(state: SharedState, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+pub async fn exchange_token(
+    state: SharedState,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
     let (subject_token, target) = match media_type(&req).as_str() {
         "application/json" => parse_json(&req, &body)?,
         "application/x-www-form-urlencoded" => parse_form(&body)?,

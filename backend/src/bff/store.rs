@@ -1,0 +1,126 @@
+//! actix-session's `SessionStore` over the metadata database: the default session store
+//! (Redis replaces it when `REDIS_URL` is set). Expired rows are ignored on load and
+//! purged by a periodic task.
+
+use std::collections::HashMap;
+
+use actix_session::storage::{LoadError, SaveError, SessionKey, SessionStore, UpdateError};
+use actix_web::cookie::time::Duration;
+use rand::distr::Alphanumeric;
+use rand::Rng;
+use sha2::{Digest, Sha256};
+
+use crate::store::{self, sessions, Db};
+
+#[derive(Clone)]
+pub struct DbSessionStore {
+    db: Db,
+}
+
+impl DbSessionStore {
+    pub fn new(db: Db) -> Self {
+        DbSessionStore { db }
+    }
+}
+
+fn row_id(key: &SessionKey) -> String {
+    Sha256::digest(key.as_ref().as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn expiry(ttl: &Duration) -> chrono::NaiveDateTime {
+    store::now() + chrono::Duration::seconds(ttl.whole_seconds().max(1))
+}
+
+fn new_key() -> Result<SessionKey, anyhow::Error> {
+    let key: String = rand::rng()
+        .sample_iter(&Alphanumeric)
+        .take(64)
+        .map(char::from)
+        .collect();
+    SessionKey::try_from(key).map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+impl SessionStore for DbSessionStore {
+    async fn load(
+        &self,
+        session_key: &SessionKey,
+    ) -> Result<Option<HashMap<String, String>>, LoadError> {
+        let id = row_id(session_key);
+        let state = self
+            .db
+            .run(move |conn| sessions::load(conn, &id))
+            .await
+            .map_err(|e| LoadError::Other(e.into()))?;
+        match state {
+            None => Ok(None),
+            Some(json) => serde_json::from_str(&json)
+                .map(Some)
+                .map_err(|e| LoadError::Deserialization(e.into())),
+        }
+    }
+
+    async fn save(
+        &self,
+        session_state: HashMap<String, String>,
+        ttl: &Duration,
+    ) -> Result<SessionKey, SaveError> {
+        let json = serde_json::to_string(&session_state)
+            .map_err(|e| SaveError::Serialization(e.into()))?;
+        let key = new_key().map_err(SaveError::Other)?;
+        let id = row_id(&key);
+        let expires_at = expiry(ttl);
+        self.db
+            .run(move |conn| sessions::insert(conn, &id, &json, expires_at))
+            .await
+            .map_err(|e| SaveError::Other(e.into()))?;
+        Ok(key)
+    }
+
+    async fn update(
+        &self,
+        session_key: SessionKey,
+        session_state: HashMap<String, String>,
+        ttl: &Duration,
+    ) -> Result<SessionKey, UpdateError> {
+        let json = serde_json::to_string(&session_state)
+            .map_err(|e| UpdateError::Serialization(e.into()))?;
+        let id = row_id(&session_key);
+        let expires_at = expiry(ttl);
+        let state_json = json.clone();
+        let updated = self
+            .db
+            .run(move |conn| sessions::update(conn, &id, &state_json, expires_at))
+            .await
+            .map_err(|e| UpdateError::Other(e.into()))?;
+        if updated {
+            return Ok(session_key);
+        }
+        // The session vanished (expired or purged) meanwhile: store it under a new key.
+        self.save(session_state, ttl).await.map_err(|e| match e {
+            SaveError::Serialization(e) => UpdateError::Serialization(e),
+            SaveError::Other(e) => UpdateError::Other(e),
+        })
+    }
+
+    async fn update_ttl(
+        &self,
+        session_key: &SessionKey,
+        ttl: &Duration,
+    ) -> Result<(), anyhow::Error> {
+        let id = row_id(session_key);
+        let expires_at = expiry(ttl);
+        self.db
+            .run(move |conn| sessions::touch(conn, &id, expires_at))
+            .await?;
+        Ok(())
+    }
+
+    async fn delete(&self, session_key: &SessionKey) -> Result<(), anyhow::Error> {
+        let id = row_id(session_key);
+        self.db.run(move |conn| sessions::delete(conn, &id)).await?;
+        Ok(())
+    }
+}

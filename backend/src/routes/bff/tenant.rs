@@ -1,0 +1,33 @@
+//! `POST /bff/tenant {"tenant": "<slug>"}`: select or switch the active tenant; the token
+//! exchange happens inside the session and the session id is renewed.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use kyros_common::api::me::SelectTenantRequest;
+
+use super::{ok_json, session_info};
+use crate::bff::session::{self, BffUser};
+use crate::error::ApiError;
+use crate::request_context::record_identity;
+use crate::routes::token::exchange::{exchange_for_tenant, TenantRef};
+use crate::state::SharedState;
+
+pub async fn bff_select_tenant(
+    state: SharedState,
+    req: HttpRequest,
+    who: BffUser,
+    body: web::Json<SelectTenantRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let slug = body.into_inner().tenant;
+    if slug.is_empty() || slug.len() > 100 || slug.chars().any(char::is_control) {
+        return Err(ApiError::forbidden("you may not use this tenant"));
+    }
+    let granted = exchange_for_tenant(&state, &who.user, TenantRef::IdOrSlug(slug)).await?;
+    let Some((tenant_id, _, _, scoped)) = granted else {
+        return Err(ApiError::forbidden("you may not use this tenant"));
+    };
+    session::select_tenant(&who.session, tenant_id, &scoped.token)?;
+    record_identity(&req, &who.user.claims.sub, Some(&tenant_id.to_string()));
+    Ok(ok_json(
+        &session_info(&state, &who.user, &who.session).await?,
+    ))
+}
