@@ -39,6 +39,8 @@ pub struct Settings {
     pub generate_demo_data: bool,
     /// Rows per dataset for generated demo data.
     pub demo_rows: usize,
+    /// Memory bound of the chart cache, bytes.
+    pub cache_bytes: u64,
 }
 
 /// A configuration problem, naming the variable at fault.
@@ -131,6 +133,18 @@ impl Settings {
                 })?,
         };
 
+        let cache_bytes = match get("KYROS_CACHE_MB") {
+            None => 256 * 1024 * 1024,
+            Some(v) => v
+                .parse::<u64>()
+                .ok()
+                .filter(|n| (1..=1_048_576).contains(n))
+                .map(|mb| mb * 1024 * 1024)
+                .ok_or_else(|| {
+                    invalid("KYROS_CACHE_MB", "expected megabytes between 1 and 1048576")
+                })?,
+        };
+
         Ok(Settings {
             bind,
             admin_bind,
@@ -143,6 +157,7 @@ impl Settings {
             issuer,
             generate_demo_data,
             demo_rows,
+            cache_bytes,
         })
     }
 
@@ -265,6 +280,8 @@ mod tests {
             ("KYROS_TENANT_TOKEN_TTL", "abc"),
             ("KYROS_DEMO_PASSWORD", "short"),
             ("KYROS_GENERATE_DEMO_DATA", "maybe"),
+            ("KYROS_DEMO_ROWS", "0"),
+            ("KYROS_CACHE_MB", "lots"),
         ] {
             let err = settings(&[(var, value)]).expect_err(var);
             assert_eq!(err.var, var);

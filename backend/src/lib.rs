@@ -5,6 +5,7 @@
 //! - `routes`: the route tables; handlers are thin.
 //! - `auth`: passwords, the signing key ring, JWTs, bearer extractors.
 //! - `tenancy`: `TenantScope`, the one door to tenant data.
+//! - `dashboards`: tenant dashboards through the engine, with the chart cache.
 //! - `store`: the diesel metadata store for SQLite and PostgreSQL.
 //! - `request_context`: request ids, security headers, problem+json, access log.
 
@@ -12,6 +13,8 @@ pub mod auth;
 pub mod bff;
 pub mod catalog;
 pub mod config;
+pub mod dashboards;
+pub mod datagen;
 pub mod error;
 pub mod request_context;
 pub mod routes;

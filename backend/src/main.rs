@@ -25,6 +25,18 @@ enum Command {
     Migrate,
     /// Apply the demo seed (idempotent) and exit.
     Seed,
+    /// Generate deterministic tenant data (creating bench tenants when fewer exist).
+    GenData {
+        /// How many tenants to generate data for.
+        #[arg(long, default_value_t = 2)]
+        tenants: usize,
+        /// Rows per dataset (each tenant varies around it).
+        #[arg(long, default_value_t = 100_000)]
+        rows: usize,
+        /// Base seed: same seed, same data.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
 }
 
 fn main() -> anyhow::Result<()> {
@@ -50,14 +62,35 @@ fn main() -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::GenData {
+            tenants,
+            rows,
+            seed,
+        } => {
+            anyhow::ensure!(
+                (1..=100_000).contains(&tenants),
+                "--tenants must be between 1 and 100000"
+            );
+            anyhow::ensure!(
+                (1..=50_000_000).contains(&rows),
+                "--rows must be between 1 and 50000000"
+            );
+            let db = startup::prepare_store(&settings)?;
+            let password = secrecy::ExposeSecret::expose_secret(&settings.demo_password).to_owned();
+            kyros::datagen::gen_data(&db, &settings.data_dir, tenants, rows, seed, &password)
+        }
     }
 }
 
 #[actix_web::main]
 async fn serve(settings: Settings) -> anyhow::Result<()> {
+    let host = match settings.bind.ip() {
+        ip if ip.is_unspecified() => "127.0.0.1".to_owned(),
+        ip => ip.to_string(),
+    };
     let app = Application::build(settings).await?;
     println!(
-        "Kyros is listening on http://127.0.0.1:{} (admin on port {})",
+        "Kyros is listening on http://{host}:{}/ (admin API on port {})",
         app.port(),
         app.admin_port()
     );

@@ -24,11 +24,13 @@ use crate::auth::password::hash_password;
 use crate::bff::store::DbSessionStore;
 use crate::bff::SESSION_COOKIE;
 use crate::config::Settings;
+use crate::dashboards::{ChartCache, DashboardService};
 use crate::error::ApiError;
 use crate::request_context::request_context;
 use crate::state::AppState;
 use crate::store::{self, migrations, seed, Db};
-use crate::{catalog, routes};
+use crate::{catalog, datagen, routes};
+use kyros_engine::Engine;
 
 /// Request bodies larger than this are refused with 413.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -178,6 +180,9 @@ impl Application {
                     prepared.longest_token_ttl(),
                 )
                 .context("loading the signing key ring")?;
+                if prepared.generate_demo_data {
+                    datagen::ensure_demo_data(&db, &prepared.data_dir, prepared.demo_rows)?;
+                }
                 Ok((db, keys))
             })
             .await
@@ -201,11 +206,16 @@ impl Application {
         let ttl = session_ttl(&settings);
         spawn_session_purger(db.clone());
         let session_db = db.clone();
+        let dashboards = DashboardService::new(
+            Engine::new(settings.data_dir.clone()),
+            ChartCache::new(settings.cache_bytes),
+        );
         let state = web::Data::new(AppState {
             settings,
             db,
             tokens,
             dummy_password_hash,
+            dashboards,
         });
 
         let public_state = state.clone();

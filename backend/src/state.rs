@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use crate::auth::jwt::Tokens;
 use crate::config::Settings;
+use crate::dashboards::DashboardService;
 use crate::store::Db;
 
 pub struct AppState {
@@ -12,6 +13,7 @@ pub struct AppState {
     pub tokens: Tokens,
     /// An argon2id hash verified when the email is unknown, so both failures cost the same.
     pub dummy_password_hash: String,
+    pub dashboards: DashboardService,
 }
 
 pub type SharedState = actix_web::web::Data<AppState>;

@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod bff;
+pub mod dashboards;
 pub mod health;
 pub mod me;
 pub mod tenant;
@@ -27,6 +28,22 @@ pub fn configure(cfg: &mut web::ServiceConfig, sessions: SessionLayer) {
             .service(
                 web::resource("/dashboards")
                     .route(web::get().to(bff::dashboards::bff_list_dashboards)),
+            )
+            .service(
+                web::resource("/dashboards/{slug}")
+                    .route(web::get().to(bff::dashboard::bff_show_dashboard)),
+            )
+            .service(
+                web::resource("/dashboards/{slug}/charts")
+                    .route(web::get().to(bff::dashboard::bff_dashboard_charts)),
+            )
+            .service(
+                web::resource("/dashboards/{slug}/preferences")
+                    .route(web::put().to(bff::dashboard::bff_save_preferences)),
+            )
+            .service(
+                web::resource("/dashboards/{slug}/charts/{chart_id}/export.csv")
+                    .route(web::get().to(bff::dashboard::bff_export_csv)),
             ),
     )
     .service(web::resource("/health").route(web::get().to(health::health)))
@@ -46,6 +63,14 @@ pub fn configure(cfg: &mut web::ServiceConfig, sessions: SessionLayer) {
             .service(
                 web::resource("/tenant/{tenant_id}/dashboards")
                     .route(web::get().to(tenant::dashboards::list_tenant_dashboards)),
+            )
+            .service(
+                web::resource("/dashboards/{slug}/charts")
+                    .route(web::get().to(dashboards::charts::get_dashboard_charts)),
+            )
+            .service(
+                web::resource("/dashboards/{slug}/data")
+                    .route(web::get().to(dashboards::data::get_dashboard_data)),
             ),
     );
 }

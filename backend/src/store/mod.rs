@@ -6,6 +6,7 @@ pub mod dashboards;
 pub mod keys;
 pub mod memberships;
 pub mod migrations;
+pub mod preferences;
 pub mod schema;
 pub mod seed;
 pub mod sessions;

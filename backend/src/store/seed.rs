@@ -46,6 +46,7 @@ pub const DEMO_USERS: &[(&str, &[(&str, Role)])] = &[
 pub const DEMO_ASSIGNMENTS: &[(&str, &[&str])] = &[
     ("customer-lifetime-value", &["acme-corp"]),
     ("risk-analysis", &["acme-corp", "beta-ind"]),
+    ("channel-performance", &["acme-corp"]),
 ];
 
 /// A dashboard definition to install: (slug, title, description, spec JSON).

@@ -143,7 +143,7 @@ async fn login_sets_a_hardened_session_cookie_and_exposes_no_token(app: TestApp)
     assert_eq!(body["active_tenant"]["slug"], "acme-corp");
     let (status, _, dashboards) = browser.call(Method::GET, "/bff/dashboards", None).await;
     assert_eq!(status, 200);
-    assert_eq!(dashboards.as_array().expect("list").len(), 2);
+    assert_eq!(dashboards.as_array().expect("list").len(), 3);
 }
 
 async fn wrong_password_is_401_and_sets_no_session(app: TestApp) {
@@ -211,7 +211,7 @@ async fn a_multi_tenant_user_chooses_and_switches_with_a_new_session_id(app: Tes
         .await;
     assert_ne!(browser.cookie().expect("cookie"), after_switch);
     let (_, _, list) = browser.call(Method::GET, "/bff/dashboards", None).await;
-    assert_eq!(list.as_array().expect("list").len(), 2);
+    assert_eq!(list.as_array().expect("list").len(), 3);
 
     // The old session id no longer works.
     *browser.cookie.lock().expect("lock") = Some(at_login);
@@ -326,7 +326,7 @@ async fn an_expired_scoped_token_is_refreshed_silently(backend: Backend) {
     })
     .await;
     assert_eq!(status, 200);
-    assert_eq!(list.as_array().expect("list").len(), 2);
+    assert_eq!(list.as_array().expect("list").len(), 3);
     // The fresh token is kept: the next call is not refreshed again.
     let (status, refreshed, _) = browser.call(Method::GET, "/bff/dashboards", None).await;
     assert_eq!((status, refreshed), (200, false));

@@ -22,6 +22,7 @@ macro_rules! matrix {
 }
 
 mod bff;
+mod dashboards;
 mod errors;
 mod exchange;
 mod login;

@@ -34,7 +34,14 @@ async fn a_scoped_token_reads_its_own_tenant(app: TestApp) {
         .map(|d| d["slug"].as_str().expect("slug"))
         .collect();
     slugs.sort();
-    assert_eq!(slugs, ["customer-lifetime-value", "risk-analysis"]);
+    assert_eq!(
+        slugs,
+        [
+            "channel-performance",
+            "customer-lifetime-value",
+            "risk-analysis"
+        ]
+    );
 }
 
 async fn beta_sees_only_its_dashboards(app: TestApp) {

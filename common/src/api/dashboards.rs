@@ -137,7 +137,9 @@ fn encode_component(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }
@@ -222,7 +224,10 @@ mod tests {
         );
         state.0.insert(
             "cohort".into(),
-            FilterSelection::Range { from: Some("2023-01".into()), to: None },
+            FilterSelection::Range {
+                from: Some("2023-01".into()),
+                to: None,
+            },
         );
         assert_eq!(
             state.to_query_string(),

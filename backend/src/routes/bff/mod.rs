@@ -1,5 +1,6 @@
 //! `/bff/*`: the browser shell's API. Cookie session; tokens never leave the server.
 
+pub mod dashboard;
 pub mod dashboards;
 pub mod login;
 pub mod logout;

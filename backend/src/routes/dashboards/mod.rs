@@ -1,0 +1,4 @@
+//! `/api/dashboards/{slug}/…`: dashboard data for integrations (scoped bearer token).
+
+pub mod charts;
+pub mod data;

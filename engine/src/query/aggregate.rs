@@ -1,0 +1,214 @@
+//! From a filtered source to the small frame one chart draws.
+//!
+//! Output shapes (what the chart builders read):
+//! - aggregated kinds: one String column per dimension (months as `YYYY-MM`), then
+//!   `m0`, `m1`, … (Float64), ordered and limited as the spec says; a KPI adds
+//!   `rows` (the number of rows aggregated);
+//! - histogram: `bin_start`, `bin_end`, `count`;
+//! - scatter: `x`, `y` and, with a dimension, `series`;
+//! - row table: the listed columns (months as `YYYY-MM`), sorted and limited.
+
+use kyros_common::api::dashboards::ChartKind;
+use polars::prelude::*;
+
+use super::order::{labelled, order_groups};
+use super::{chart_predicate, is_aggregated, threshold};
+use crate::datasets::DatasetDef;
+use crate::error::EngineError;
+use crate::spec::{
+    Aggregation, ChartSpec, DashboardSpec, MeasureSpec, SortOrder, MAX_LIMIT, MAX_SAMPLE,
+};
+use crate::thresholds::Thresholds;
+
+const DEFAULT_BINS: usize = 20;
+const DEFAULT_SAMPLE: usize = 1000;
+const DEFAULT_TABLE_ROWS: usize = 20;
+
+/// The frame `chart` draws, from `source` (already restricted by the dashboard's filters).
+pub(crate) fn chart_frame(
+    spec: &DashboardSpec,
+    chart: &ChartSpec,
+    dataset: &DatasetDef,
+    source: LazyFrame,
+    thresholds: &Thresholds,
+) -> Result<DataFrame, EngineError> {
+    let source = match chart_predicate(spec, chart, thresholds)? {
+        Some(predicate) => source.filter(predicate),
+        None => source,
+    };
+    if is_aggregated(chart) {
+        return aggregated(spec, chart, dataset, source, thresholds);
+    }
+    match chart.kind {
+        ChartKind::Histogram => histogram(chart, source),
+        ChartKind::Scatter => scatter(chart, source),
+        _ => row_table(chart, dataset, source),
+    }
+}
+
+fn measure_expr(
+    spec: &DashboardSpec,
+    measure: &MeasureSpec,
+    thresholds: &Thresholds,
+) -> Result<Expr, EngineError> {
+    let column = || col(measure.column.as_deref().unwrap_or_default());
+    let numeric = || column().cast(DataType::Float64);
+    let expr = match measure.agg {
+        Some(Aggregation::Sum) => numeric().sum(),
+        Some(Aggregation::Avg) => numeric().mean(),
+        Some(Aggregation::Min) => numeric().min(),
+        Some(Aggregation::Max) => numeric().max(),
+        Some(Aggregation::Count) => len().cast(DataType::Float64),
+        Some(Aggregation::CountDistinct) => column().n_unique().cast(DataType::Float64),
+        Some(Aggregation::ShareAbove) => {
+            let name = measure.threshold.as_deref().unwrap_or_default();
+            let value = threshold(spec, thresholds, name)?;
+            numeric().gt_eq(lit(value)).cast(DataType::Float64).mean()
+        }
+        None => numeric(),
+    };
+    Ok(expr)
+}
+
+fn aggregated(
+    spec: &DashboardSpec,
+    chart: &ChartSpec,
+    dataset: &DatasetDef,
+    source: LazyFrame,
+    thresholds: &Thresholds,
+) -> Result<DataFrame, EngineError> {
+    let mut measures = Vec::with_capacity(chart.measures.len());
+    for (i, measure) in chart.measures.iter().enumerate() {
+        measures.push(measure_expr(spec, measure, thresholds)?.alias(format!("m{i}")));
+    }
+    if chart.dimensions.is_empty() {
+        measures.push(len().cast(DataType::Float64).alias("rows"));
+        return Ok(source.select(measures).collect()?);
+    }
+    let keys: Vec<Expr> = chart.dimensions.iter().map(|d| col(d.as_str())).collect();
+    let grouped = source.group_by(keys).agg(measures).collect()?;
+    let ordered = order_groups(&grouped, chart, dataset)?;
+    let limit = match chart.kind {
+        ChartKind::Bar | ChartKind::Pie | ChartKind::Table => chart.limit.unwrap_or(MAX_LIMIT),
+        _ => usize::MAX,
+    };
+    let limited = if ordered.height() > limit {
+        ordered.head(Some(limit))
+    } else {
+        ordered
+    };
+    labelled(limited, &chart.dimensions)
+}
+
+fn histogram(chart: &ChartSpec, source: LazyFrame) -> Result<DataFrame, EngineError> {
+    let column = chart
+        .measures
+        .first()
+        .and_then(|m| m.column.as_deref())
+        .unwrap_or_default();
+    let values = source
+        .select([col(column).cast(DataType::Float64).alias("v")])
+        .drop_nulls(None)
+        .collect()?;
+    let values: Vec<f64> = values
+        .column("v")?
+        .f64()?
+        .into_no_null_iter()
+        .filter(|v| v.is_finite())
+        .collect();
+    let bins = chart.bins.unwrap_or(DEFAULT_BINS).max(1);
+    let (mut lo, mut hi) = match chart.range {
+        Some([lo, hi]) => (lo, hi),
+        None => values
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+                (lo.min(*v), hi.max(*v))
+            }),
+    };
+    if values.is_empty() {
+        return Ok(DataFrame::empty());
+    }
+    if hi <= lo {
+        lo -= 0.5;
+        hi += 0.5;
+    }
+    let width = (hi - lo) / bins as f64;
+    let mut counts = vec![0.0f64; bins];
+    for v in &values {
+        let bin = (((v - lo) / width).floor().max(0.0) as usize).min(bins - 1);
+        counts[bin] += 1.0;
+    }
+    let starts: Vec<f64> = (0..bins).map(|i| lo + width * i as f64).collect();
+    let ends: Vec<f64> = (0..bins).map(|i| lo + width * (i + 1) as f64).collect();
+    Ok(DataFrame::new(
+        bins,
+        vec![
+            Column::new("bin_start".into(), starts),
+            Column::new("bin_end".into(), ends),
+            Column::new("count".into(), counts),
+        ],
+    )?)
+}
+
+fn scatter(chart: &ChartSpec, source: LazyFrame) -> Result<DataFrame, EngineError> {
+    let measure = |i: usize| {
+        chart
+            .measures
+            .get(i)
+            .and_then(|m| m.column.as_deref())
+            .unwrap_or_default()
+    };
+    let mut columns = vec![
+        col(measure(0)).cast(DataType::Float64).alias("x"),
+        col(measure(1)).cast(DataType::Float64).alias("y"),
+    ];
+    if let Some(dim) = chart.dimensions.first() {
+        columns.push(col(dim.as_str()).cast(DataType::String).alias("series"));
+    }
+    let names: Vec<&str> = if chart.dimensions.is_empty() {
+        vec!["x", "y"]
+    } else {
+        vec!["x", "y", "series"]
+    };
+    let points = source.select(columns).drop_nulls(None);
+    let count = points.clone().select([len().alias("n")]).collect()?;
+    let rows = count.column("n")?.get(0)?.extract::<u64>().unwrap_or(0) as usize;
+    let sample = chart.sample.unwrap_or(DEFAULT_SAMPLE).clamp(1, MAX_SAMPLE);
+    // A deterministic, evenly spread sample: every `step`-th point.
+    let step = rows.div_ceil(sample).max(1);
+    let every: Vec<Expr> = names
+        .iter()
+        .map(|n| col(*n).gather_every(step, 0))
+        .collect();
+    let sampled = points.select(every).limit(sample as IdxSize).collect()?;
+    Ok(sampled)
+}
+
+fn row_table(
+    chart: &ChartSpec,
+    dataset: &DatasetDef,
+    source: LazyFrame,
+) -> Result<DataFrame, EngineError> {
+    let columns: Vec<Expr> = chart.columns.iter().map(|c| col(c.as_str())).collect();
+    let mut lf = source.select(columns);
+    if let Some(sort) = &chart.sort {
+        let options = SortMultipleOptions::default()
+            .with_order_descending(sort.order == SortOrder::Desc)
+            .with_nulls_last(true)
+            .with_maintain_order(true);
+        lf = lf.sort([sort.by.as_str()], options);
+    }
+    let limit = chart.limit.unwrap_or(DEFAULT_TABLE_ROWS).min(MAX_LIMIT);
+    let frame = lf.limit(limit as IdxSize).collect()?;
+    let months: Vec<String> = chart
+        .columns
+        .iter()
+        .filter(|c| {
+            dataset
+                .column(c)
+                .is_some_and(|d| d.ty == crate::datasets::ColumnType::Month)
+        })
+        .cloned()
+        .collect();
+    labelled(frame, &months)
+}

@@ -1,0 +1,16 @@
+//! Reusable pieces of the shell's pages.
+
+pub mod app_bar;
+pub mod chart;
+pub mod chart_card;
+pub mod data_table;
+pub mod echarts;
+pub mod error_state;
+pub mod filter_bar;
+pub mod kpi_card;
+pub mod page_title;
+pub mod require_session;
+pub mod route_link;
+pub mod spinner;
+pub mod tenant_switcher;
+pub mod toasts;

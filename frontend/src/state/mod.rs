@@ -1,0 +1,9 @@
+//! Shell state: the session context, toasts, per-view fetch states and reducers.
+//!
+//! `fetch`, `filters` and `dashboard` are pure (no browser calls) and unit-tested natively.
+
+pub mod dashboard;
+pub mod fetch;
+pub mod filters;
+pub mod session;
+pub mod toast;
