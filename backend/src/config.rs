@@ -41,6 +41,8 @@ pub struct Settings {
     pub demo_rows: usize,
     /// Memory bound of the chart cache, bytes.
     pub cache_bytes: u64,
+    /// The built shell (`KYROS_STATIC_DIR`); `None` → looked up next to the executable.
+    pub static_dir: Option<PathBuf>,
 }
 
 /// A configuration problem, naming the variable at fault.
@@ -158,6 +160,7 @@ impl Settings {
             generate_demo_data,
             demo_rows,
             cache_bytes,
+            static_dir: get("KYROS_STATIC_DIR").map(PathBuf::from),
         })
     }
 

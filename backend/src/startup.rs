@@ -218,6 +218,11 @@ impl Application {
             dashboards,
         });
 
+        let shell_dir = routes::shell::locate(state.settings.static_dir.as_deref());
+        match &shell_dir {
+            Some(dir) => tracing::info!(dir = %dir.display(), "serving the shell"),
+            None => tracing::warn!("no built shell found (run trunk build or set KYROS_STATIC_DIR); serving the API only"),
+        }
         let public_state = state.clone();
         let server = HttpServer::new(move || {
             let sessions = session_layer(DbSessionStore::new(session_db.clone()), key.clone(), ttl);
@@ -237,6 +242,11 @@ impl Application {
                 .app_data(web::PayloadConfig::default().limit(MAX_BODY_BYTES))
                 .wrap(from_fn(request_context))
                 .configure(|cfg| routes::configure(cfg, sessions))
+                .configure(|cfg| {
+                    if let Some(dir) = &shell_dir {
+                        cfg.service(routes::shell::service(dir.clone()));
+                    }
+                })
                 .default_service(web::to(routes::not_found))
         })
         .client_request_timeout(Duration::from_secs(10))

@@ -5,6 +5,7 @@ pub mod bff;
 pub mod dashboards;
 pub mod health;
 pub mod me;
+pub mod shell;
 pub mod tenant;
 pub mod token;
 

@@ -26,5 +26,6 @@ mod dashboards;
 mod errors;
 mod exchange;
 mod login;
+mod shell;
 mod tenant_routes;
 mod tokens;
