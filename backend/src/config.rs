@@ -43,6 +43,16 @@ pub struct Settings {
     pub cache_bytes: u64,
     /// The built shell (`KYROS_STATIC_DIR`); `None` → looked up next to the executable.
     pub static_dir: Option<PathBuf>,
+    /// The first admin API client (`KYROS_ADMIN_CLIENT_ID` / `KYROS_ADMIN_CLIENT_SECRET`).
+    pub admin_client: Option<(String, SecretString)>,
+    /// Login and token requests per minute per client IP.
+    pub login_rate_per_minute: u32,
+    /// Data requests per minute per tenant.
+    pub data_rate_per_minute: u32,
+    /// Proxies whose `X-Forwarded-For` is believed (`KYROS_TRUSTED_PROXIES`, comma-separated IPs).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Longest time a request may take before it is answered 503.
+    pub request_timeout: Duration,
 }
 
 /// A configuration problem, naming the variable at fault.
@@ -147,6 +157,68 @@ impl Settings {
                 })?,
         };
 
+        let admin_client = match (
+            get("KYROS_ADMIN_CLIENT_ID"),
+            get("KYROS_ADMIN_CLIENT_SECRET"),
+        ) {
+            (None, None) => None,
+            (Some(id), Some(secret)) => {
+                if id.len() > 100
+                    || !id
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+                {
+                    return Err(invalid(
+                        "KYROS_ADMIN_CLIENT_ID",
+                        "use 1-100 letters, digits, '-', '_' or '.'",
+                    ));
+                }
+                if secret.len() < 16 {
+                    return Err(invalid(
+                        "KYROS_ADMIN_CLIENT_SECRET",
+                        "must be at least 16 characters",
+                    ));
+                }
+                Some((id, SecretString::from(secret)))
+            }
+            (Some(_), None) => {
+                return Err(invalid(
+                    "KYROS_ADMIN_CLIENT_SECRET",
+                    "required with KYROS_ADMIN_CLIENT_ID",
+                ))
+            }
+            (None, Some(_)) => {
+                return Err(invalid(
+                    "KYROS_ADMIN_CLIENT_ID",
+                    "required with KYROS_ADMIN_CLIENT_SECRET",
+                ))
+            }
+        };
+        let login_rate_per_minute = parse_rate(
+            "KYROS_LOGIN_RATE_PER_MIN",
+            get("KYROS_LOGIN_RATE_PER_MIN"),
+            30,
+        )?;
+        let data_rate_per_minute = parse_rate(
+            "KYROS_DATA_RATE_PER_MIN",
+            get("KYROS_DATA_RATE_PER_MIN"),
+            100_000,
+        )?;
+        let trusted_proxies = match get("KYROS_TRUSTED_PROXIES") {
+            None => Vec::new(),
+            Some(list) => list
+                .split(',')
+                .map(|ip| ip.trim().parse())
+                .collect::<Result<_, _>>()
+                .map_err(|_| {
+                    invalid(
+                        "KYROS_TRUSTED_PROXIES",
+                        "expected comma-separated IP addresses",
+                    )
+                })?,
+        };
+        let request_timeout = parse_ttl("KYROS_REQUEST_TIMEOUT", get("KYROS_REQUEST_TIMEOUT"), 30)?;
+
         Ok(Settings {
             bind,
             admin_bind,
@@ -161,6 +233,11 @@ impl Settings {
             demo_rows,
             cache_bytes,
             static_dir: get("KYROS_STATIC_DIR").map(PathBuf::from),
+            admin_client,
+            login_rate_per_minute,
+            data_rate_per_minute,
+            trusted_proxies,
+            request_timeout,
         })
     }
 
@@ -198,6 +275,18 @@ fn parse_ttl(
             var,
             format!("expected seconds between 1 and {MAX_TTL_SECONDS}, got {raw:?}"),
         )),
+    }
+}
+
+fn parse_rate(var: &'static str, value: Option<String>, default: u32) -> Result<u32, ConfigError> {
+    match value {
+        None => Ok(default),
+        Some(raw) => raw.parse::<u32>().ok().filter(|n| *n >= 1).ok_or_else(|| {
+            invalid(
+                var,
+                format!("expected requests per minute (at least 1), got {raw:?}"),
+            )
+        }),
     }
 }
 
@@ -285,11 +374,30 @@ mod tests {
             ("KYROS_GENERATE_DEMO_DATA", "maybe"),
             ("KYROS_DEMO_ROWS", "0"),
             ("KYROS_CACHE_MB", "lots"),
+            ("KYROS_LOGIN_RATE_PER_MIN", "0"),
+            ("KYROS_TRUSTED_PROXIES", "10.0.0.1,nope"),
         ] {
             let err = settings(&[(var, value)]).expect_err(var);
             assert_eq!(err.var, var);
             assert!(err.to_string().contains(var), "{err}");
         }
+    }
+
+    #[test]
+    fn admin_client_settings_come_in_pairs() {
+        let err = settings(&[("KYROS_ADMIN_CLIENT_ID", "ops")]).expect_err("secret missing");
+        assert_eq!(err.var, "KYROS_ADMIN_CLIENT_SECRET");
+        let err = settings(&[
+            ("KYROS_ADMIN_CLIENT_ID", "ops"),
+            ("KYROS_ADMIN_CLIENT_SECRET", "short"),
+        ])
+        .expect_err("short");
+        assert_eq!(err.var, "KYROS_ADMIN_CLIENT_SECRET");
+        let ok = settings(&[
+            ("KYROS_ADMIN_CLIENT_ID", "ops"),
+            ("KYROS_ADMIN_CLIENT_SECRET", "0123456789abcdef"),
+        ]);
+        assert!(ok.expect("valid").admin_client.is_some());
     }
 
     #[test]

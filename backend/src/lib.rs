@@ -9,6 +9,7 @@
 //! - `store`: the diesel metadata store for SQLite and PostgreSQL.
 //! - `request_context`: request ids, security headers, problem+json, access log.
 
+pub mod audit;
 pub mod auth;
 pub mod bff;
 pub mod catalog;
@@ -16,6 +17,8 @@ pub mod config;
 pub mod dashboards;
 pub mod datagen;
 pub mod error;
+pub mod metrics;
+pub mod ratelimit;
 pub mod request_context;
 pub mod routes;
 pub mod startup;

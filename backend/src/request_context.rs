@@ -16,6 +16,7 @@ use uuid::Uuid;
 
 use crate::bff::session::SessionRefreshed;
 use crate::error::{problem_response, PROBLEM_JSON};
+use crate::state::SharedState;
 
 tokio::task_local! {
     static REQUEST_ID: String;
@@ -121,7 +122,19 @@ pub async fn request_context(
     req.extensions_mut()
         .insert(RefCell::new(LogIdentity::default()));
 
-    let result = REQUEST_ID.scope(request_id.clone(), next.call(req)).await;
+    let timeout = req
+        .app_data::<SharedState>()
+        .map(|state| state.settings.request_timeout)
+        .unwrap_or(std::time::Duration::from_secs(30));
+    let result = match actix_web::rt::time::timeout(
+        timeout,
+        REQUEST_ID.scope(request_id.clone(), next.call(req)),
+    )
+    .await
+    {
+        Ok(result) => result,
+        Err(_) => Err(FrameworkError::timed_out(&request_id).into()),
+    };
     let response: Result<ServiceResponse<BoxBody>, Error> = REQUEST_ID
         .scope(request_id.clone(), async {
             match result {
@@ -187,7 +200,29 @@ pub async fn request_context(
         .map(|c| c.borrow().clone())
         .unwrap_or_default();
     let status = response.status().as_u16();
-    let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let elapsed = started.elapsed().as_secs_f64();
+    let latency_ms = elapsed * 1000.0;
+    if let Some(state) = response.request().app_data::<SharedState>() {
+        let route = response
+            .request()
+            .match_pattern()
+            .unwrap_or_else(|| "unmatched".into());
+        let method_label = match method.as_str() {
+            "GET" | "POST" | "PUT" | "DELETE" | "HEAD" | "OPTIONS" | "PATCH" => method.as_str(),
+            _ => "other",
+        };
+        let status_label = status.to_string();
+        state
+            .metrics
+            .http_requests
+            .with_label_values(&[route.as_str(), method_label, status_label.as_str()])
+            .inc();
+        state
+            .metrics
+            .http_latency
+            .with_label_values(&[route.as_str(), method_label])
+            .observe(elapsed);
+    }
     tracing::info!(
         target: "kyros::http",
         request_id = %request_id,
@@ -212,6 +247,15 @@ pub struct FrameworkError {
 }
 
 impl FrameworkError {
+    fn timed_out(request_id: &str) -> Self {
+        tracing::warn!(request_id, "request timed out");
+        FrameworkError {
+            status: StatusCode::SERVICE_UNAVAILABLE,
+            detail: "the request took too long".into(),
+            request_id: request_id.to_owned(),
+        }
+    }
+
     fn from_error(err: &Error, request_id: &str) -> Self {
         let status = err.as_response_error().status_code();
         let (status, detail) = if status.is_server_error() {

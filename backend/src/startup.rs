@@ -26,6 +26,8 @@ use crate::bff::SESSION_COOKIE;
 use crate::config::Settings;
 use crate::dashboards::{ChartCache, DashboardService};
 use crate::error::ApiError;
+use crate::metrics::Metrics;
+use crate::ratelimit::Limits;
 use crate::request_context::request_context;
 use crate::state::AppState;
 use crate::store::{self, migrations, seed, Db};
@@ -180,6 +182,10 @@ impl Application {
                     prepared.longest_token_ttl(),
                 )
                 .context("loading the signing key ring")?;
+                if let Some((id, secret)) = &prepared.admin_client {
+                    let hash = hash_password(secret.expose_secret())?;
+                    store::admin_clients::upsert(&mut *db.conn()?, id, &hash)?;
+                }
                 if prepared.generate_demo_data {
                     datagen::ensure_demo_data(&db, &prepared.data_dir, prepared.demo_rows)?;
                 }
@@ -206,6 +212,12 @@ impl Application {
         let ttl = session_ttl(&settings);
         spawn_session_purger(db.clone());
         let session_db = db.clone();
+        let metrics = Metrics::new().context("registering metrics")?;
+        let limits = Limits::new(
+            settings.login_rate_per_minute,
+            settings.data_rate_per_minute,
+            settings.trusted_proxies.clone(),
+        );
         let dashboards = DashboardService::new(
             Engine::new(settings.data_dir.clone()),
             ChartCache::new(settings.cache_bytes),
@@ -216,6 +228,8 @@ impl Application {
             tokens,
             dummy_password_hash,
             dashboards,
+            metrics,
+            limits,
         });
 
         let shell_dir = routes::shell::locate(state.settings.static_dir.as_deref());

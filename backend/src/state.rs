@@ -5,6 +5,8 @@ use std::sync::Arc;
 use crate::auth::jwt::Tokens;
 use crate::config::Settings;
 use crate::dashboards::DashboardService;
+use crate::metrics::Metrics;
+use crate::ratelimit::Limits;
 use crate::store::Db;
 
 pub struct AppState {
@@ -14,6 +16,8 @@ pub struct AppState {
     /// An argon2id hash verified when the email is unknown, so both failures cost the same.
     pub dummy_password_hash: String,
     pub dashboards: DashboardService,
+    pub metrics: Metrics,
+    pub limits: Limits,
 }
 
 pub type SharedState = actix_web::web::Data<AppState>;

@@ -167,6 +167,7 @@ impl FromRequest for BffTenant {
                 Err(other) => return Err(other),
             };
             record_identity(&req, &user.claims.sub, Some(&scope.tenant_id().to_string()));
+            state.metrics.tenant_request(&scope.tenant_id().to_string());
             Ok(BffTenant { scope, session })
         })
     }

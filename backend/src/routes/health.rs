@@ -25,3 +25,13 @@ pub async fn ready(state: SharedState) -> Result<HttpResponse, ApiError> {
     }
     Ok(HttpResponse::Ok().json(json!({ "status": "ready", "database": "ok", "data_dir": "ok" })))
 }
+
+/// `GET /metrics` (admin listener): Prometheus text format.
+pub async fn metrics(state: SharedState) -> HttpResponse {
+    if let Ok(live) = state.db.run(crate::store::sessions::count_live).await {
+        state.metrics.active_sessions.set(live);
+    }
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .body(state.metrics.render())
+}

@@ -1,5 +1,6 @@
 //! The route table of the public listener: the only place routes are declared.
 
+pub mod admin;
 pub mod auth;
 pub mod bff;
 pub mod dashboards;
@@ -62,6 +63,10 @@ pub fn configure(cfg: &mut web::ServiceConfig, sessions: SessionLayer) {
                     .route(web::get().to(tenant::show::show_tenant)),
             )
             .service(
+                web::resource("/tenant/{tenant_id}/audit")
+                    .route(web::get().to(admin::audit_log::tenant_audit)),
+            )
+            .service(
                 web::resource("/tenant/{tenant_id}/dashboards")
                     .route(web::get().to(tenant::dashboards::list_tenant_dashboards)),
             )
@@ -83,6 +88,44 @@ pub async fn not_found() -> Result<actix_web::HttpResponse, ApiError> {
 
 /// The route table of the private admin listener.
 pub fn configure_admin(cfg: &mut web::ServiceConfig) {
+    use admin::{
+        audit_log, auth as admin_auth, dashboards as admin_dashboards, keys, tenants, users,
+    };
     cfg.service(web::resource("/health").route(web::get().to(health::health)))
-        .service(web::resource("/ready").route(web::get().to(health::ready)));
+        .service(web::resource("/ready").route(web::get().to(health::ready)))
+        .service(web::resource("/metrics").route(web::get().to(health::metrics)))
+        .service(
+            web::scope("/admin")
+                .service(
+                    web::resource("/token").route(web::post().to(admin_auth::issue_admin_token)),
+                )
+                .service(web::resource("/tenants").route(web::post().to(tenants::create_tenant)))
+                .service(
+                    web::resource("/tenants/{id}/metadata")
+                        .route(web::post().to(tenants::set_tenant_metadata)),
+                )
+                .service(
+                    web::resource("/tenants/{id}/dashboards")
+                        .route(web::post().to(tenants::assign_dashboards)),
+                )
+                .service(
+                    web::resource("/tenants/{id}/{action:(activate|deactivate)}")
+                        .route(web::post().to(tenants::set_tenant_active)),
+                )
+                .service(
+                    web::resource("/tenants/{id}/users/{email}")
+                        .route(web::put().to(users::grant_role))
+                        .route(web::delete().to(users::revoke_role)),
+                )
+                .service(
+                    web::resource("/users/{email}/{action:(activate|deactivate)}")
+                        .route(web::post().to(users::set_user_active)),
+                )
+                .service(
+                    web::resource("/dashboards/{slug}")
+                        .route(web::put().to(admin_dashboards::put_dashboard)),
+                )
+                .service(web::resource("/rotate-secret").route(web::post().to(keys::rotate_secret)))
+                .service(web::resource("/audit").route(web::get().to(audit_log::admin_audit))),
+        );
 }

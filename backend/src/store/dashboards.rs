@@ -86,3 +86,20 @@ pub fn unassign(
     .execute(conn)?;
     Ok(n > 0)
 }
+
+pub fn replace(
+    conn: &mut DbConnection,
+    id: &str,
+    title: &str,
+    description: &str,
+    spec_json: &str,
+) -> StoreResult<()> {
+    diesel::update(dashboards::table.find(id))
+        .set((
+            dashboards::title.eq(title),
+            dashboards::description.eq(description),
+            dashboards::spec_json.eq(spec_json),
+        ))
+        .execute(conn)?;
+    Ok(())
+}

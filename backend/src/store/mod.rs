@@ -1,5 +1,6 @@
 //! The metadata store (diesel): schema, connections, migrations and one module per entity.
 
+pub mod admin_clients;
 pub mod audit;
 pub mod connection;
 pub mod dashboards;

@@ -98,3 +98,9 @@ pub fn set_active(conn: &mut DbConnection, id: TenantId, active: bool) -> StoreR
         .set(tenants::is_active.eq(active))
         .execute(conn)?)
 }
+
+pub fn set_config(conn: &mut DbConnection, id: TenantId, config_json: &str) -> StoreResult<usize> {
+    Ok(diesel::update(tenants::table.find(id.to_string()))
+        .set(tenants::config_json.eq(config_json))
+        .execute(conn)?)
+}

@@ -15,6 +15,7 @@ use kyros_common::api::tenants::Role;
 use kyros_common::error::ErrorCode;
 use kyros_common::ids::{TenantId, UserId};
 
+use crate::audit::{self, AuditEntryExt};
 use crate::auth::extractor::{bearer_token, validate_token};
 use crate::auth::jwt::{TenantClaims, TokenError};
 use crate::error::ApiError;
@@ -104,8 +105,15 @@ impl FromRequest for TenantScope {
                 &scope.user_id.to_string(),
                 Some(&scope.tenant_id.to_string()),
             );
+            state.metrics.tenant_request(&scope.tenant_id.to_string());
             if let Some(path_tenant) = req.match_info().get("tenant_id") {
                 if path_tenant.parse::<TenantId>().ok() != Some(scope.tenant_id) {
+                    let target: String = path_tenant.chars().take(64).collect();
+                    let e = audit::entry("cross_tenant_access", "denied", scope.email.clone(), target)
+                        .tenant(Some(scope.tenant_id))
+                        .user(Some(scope.user_id))
+                        .detail(serde_json::json!({ "path": req.path().chars().take(200).collect::<String>() }));
+                    audit::record(&state, e).await;
                     return Err(ApiError::forbidden(
                         "the token is not scoped to this tenant",
                     ));

@@ -12,6 +12,8 @@ use serde_json::{json, Value};
 
 pub const SIGNING_KEY: &str = "integration-tests-signing-key-0123456789";
 pub const DEMO_PASSWORD: &str = "demo-password-for-tests";
+pub const ADMIN_CLIENT_ID: &str = "ops-console";
+pub const ADMIN_CLIENT_SECRET: &str = "admin-secret-for-tests-0123";
 
 #[derive(Debug, Clone, Copy)]
 pub enum Backend {
@@ -86,6 +88,13 @@ pub async fn spawn_app_with(backend: Backend, extra: &[(&str, &str)]) -> TestApp
     vars.insert("KYROS_SIGNING_KEY".into(), SIGNING_KEY.into());
     vars.insert("KYROS_DEMO_PASSWORD".into(), DEMO_PASSWORD.into());
     vars.insert("KYROS_GENERATE_DEMO_DATA".into(), "false".into());
+    vars.insert("KYROS_ADMIN_CLIENT_ID".into(), ADMIN_CLIENT_ID.into());
+    // Tests log in far more often than people; the rate-limit tests set their own limits.
+    vars.insert("KYROS_LOGIN_RATE_PER_MIN".into(), "100000".into());
+    vars.insert(
+        "KYROS_ADMIN_CLIENT_SECRET".into(),
+        ADMIN_CLIENT_SECRET.into(),
+    );
     if let Some(pg) = &pg {
         vars.insert("DATABASE_URL".into(), pg.url());
     }
@@ -140,6 +149,58 @@ pub async fn assert_problem(response: Response, status: u16) -> Value {
 }
 
 impl TestApp {
+    pub fn admin_url(&self, path: &str) -> String {
+        format!("{}{}", self.admin_address, path)
+    }
+
+    /// An admin API token through client credentials (HTTP Basic).
+    pub async fn admin_token(&self) -> String {
+        let response = self
+            .client
+            .post(self.admin_url("/admin/token"))
+            .basic_auth(ADMIN_CLIENT_ID, Some(ADMIN_CLIENT_SECRET))
+            .form(&[("grant_type", "client_credentials")])
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status(), StatusCode::OK, "admin token");
+        let body: Value = response.json().await.expect("json");
+        body["access_token"].as_str().expect("token").to_owned()
+    }
+
+    pub async fn admin(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: &str,
+        body: Option<Value>,
+    ) -> Response {
+        let mut request = self
+            .client
+            .request(method, self.admin_url(path))
+            .bearer_auth(token);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        request.send().await.expect("request")
+    }
+
+    /// Audit rows of an action, newest first, through the admin API.
+    pub async fn audit_rows(&self, action: &str) -> Vec<Value> {
+        let token = self.admin_token().await;
+        let response = self
+            .admin(
+                reqwest::Method::GET,
+                "/admin/audit?limit=1000",
+                &token,
+                None,
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let rows: Vec<Value> = response.json().await.expect("json");
+        rows.into_iter().filter(|r| r["action"] == action).collect()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }

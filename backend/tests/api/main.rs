@@ -21,6 +21,7 @@ macro_rules! matrix {
     };
 }
 
+mod admin;
 mod bff;
 mod dashboards;
 mod errors;

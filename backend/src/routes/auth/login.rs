@@ -1,6 +1,8 @@
 //! `POST /api/auth/login`: email + password → user access token.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
+
+use crate::audit::{self, AuditEntryExt};
 use kyros_common::api::auth::{LoginRequest, TokenResponse};
 use kyros_common::error::ErrorCode;
 use kyros_common::ids::UserId;
@@ -85,12 +87,42 @@ pub fn issue_user_token(state: &SharedState, who: &Authenticated) -> Result<Issu
         .issue_user(who.user_id.as_uuid(), &who.email, who.tenant_ids.clone())?)
 }
 
+/// Rate-limited, audited and counted password login (REST and BFF).
+pub async fn login_user(
+    state: &SharedState,
+    req: &HttpRequest,
+    email: String,
+    password: String,
+) -> Result<Authenticated, ApiError> {
+    state.limits.check_login(req)?;
+    let claimed: String = crate::store::users::normalise_email(&email)
+        .chars()
+        .take(320)
+        .collect();
+    match authenticate(state, email, password).await {
+        Ok(who) => {
+            state.metrics.logins.with_label_values(&["success"]).inc();
+            let e = audit::entry("login", "success", who.email.clone(), who.email.clone())
+                .user(Some(who.user_id));
+            audit::record(state, e).await;
+            Ok(who)
+        }
+        Err(err) => {
+            state.metrics.logins.with_label_values(&["failure"]).inc();
+            let e = audit::entry("login", "failure", claimed.clone(), claimed);
+            audit::record(state, e).await;
+            Err(err)
+        }
+    }
+}
+
 pub async fn login(
     state: SharedState,
+    req: HttpRequest,
     body: web::Json<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let LoginRequest { email, password } = body.into_inner();
-    let who = authenticate(&state, email, password).await?;
+    let who = login_user(&state, &req, email, password).await?;
     let issued = issue_user_token(&state, &who)?;
     Ok(HttpResponse::Ok().json(TokenResponse {
         access_token: issued.token,

@@ -6,12 +6,14 @@ use bytes::Bytes;
 use kyros_common::api::dashboards::{DashboardDetail, FilterState, SavePreferencesRequest};
 
 use super::ok_json;
+use crate::audit::{self, AuditEntryExt};
 use crate::bff::session::BffTenant;
 use crate::dashboards::engine_error;
 use crate::error::ApiError;
 use crate::routes::dashboards::charts::dashboard_charts;
 use crate::state::SharedState;
 use crate::store::preferences;
+use diesel::Connection;
 
 /// `GET /bff/dashboards/{slug}`.
 pub async fn bff_show_dashboard(
@@ -25,6 +27,15 @@ pub async fn bff_show_dashboard(
         who.scope.tenant_id(),
         dashboard.row.id.clone(),
     );
+    let e = audit::entry(
+        "dashboard_view",
+        "success",
+        who.scope.email(),
+        dashboard.row.slug.clone(),
+    )
+    .tenant(Some(tenant))
+    .user(Some(user));
+    audit::record(&state, e).await;
     let saved = state
         .db
         .run(move |conn| preferences::find(conn, user, tenant, &dashboard_id))
@@ -76,9 +87,23 @@ pub async fn bff_save_preferences(
         who.scope.tenant_id(),
         dashboard.row.id.clone(),
     );
+    let e = audit::entry(
+        "preference_save",
+        "success",
+        who.scope.email(),
+        dashboard.row.slug.clone(),
+    )
+    .tenant(Some(tenant))
+    .user(Some(user))
+    .detail(serde_json::json!({ "filters": filters.to_state() }));
     state
         .db
-        .run(move |conn| preferences::save(conn, user, tenant, &dashboard_id, &json))
+        .run(move |conn| {
+            conn.transaction(|conn| {
+                preferences::save(conn, user, tenant, &dashboard_id, &json)?;
+                crate::store::audit::append(conn, &e)
+            })
+        })
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -124,6 +149,18 @@ pub async fn bff_export_csv(
     if !dashboard.is_visible(&chart_id) {
         return Err(ApiError::not_found("no such chart"));
     }
+    state
+        .limits
+        .check_tenant(&who.scope.tenant_id().to_string())?;
+    let e = audit::entry(
+        "csv_export",
+        "success",
+        who.scope.email(),
+        format!("{}/{}", dashboard.row.slug, chart_id),
+    )
+    .tenant(Some(who.scope.tenant_id()))
+    .user(Some(who.scope.user_id()));
+    audit::record(&state, e).await;
     let (filters, _) = state
         .dashboards
         .parse_query(&dashboard, req.query_string(), &[])?;

@@ -9,7 +9,7 @@ use crate::auth::extractor::UserAuth;
 use crate::bff::session;
 use crate::error::ApiError;
 use crate::request_context::record_identity;
-use crate::routes::auth::login::{authenticate, issue_user_token};
+use crate::routes::auth::login::{issue_user_token, login_user};
 use crate::routes::token::exchange::{exchange_for_tenant, TenantRef};
 use crate::state::SharedState;
 
@@ -20,7 +20,7 @@ pub async fn bff_login(
     body: web::Json<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let LoginRequest { email, password } = body.into_inner();
-    let who = authenticate(&state, email, password).await?;
+    let who = login_user(&state, &req, email, password).await?;
     let issued = issue_user_token(&state, &who)?;
     session::start(&session, &issued.token)?;
     let user = UserAuth::from_token(&state, &issued.token).await?;

@@ -5,6 +5,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use kyros_common::api::me::SelectTenantRequest;
 
 use super::{ok_json, session_info};
+use crate::audit::{self, AuditEntryExt};
 use crate::bff::session::{self, BffUser};
 use crate::error::ApiError;
 use crate::request_context::record_identity;
@@ -26,6 +27,15 @@ pub async fn bff_select_tenant(
         return Err(ApiError::forbidden("you may not use this tenant"));
     };
     session::select_tenant(&who.session, tenant_id, &scoped.token)?;
+    let e = audit::entry(
+        "tenant_switch",
+        "success",
+        who.user.claims.email.clone(),
+        tenant_id.to_string(),
+    )
+    .tenant(Some(tenant_id))
+    .user(Some(who.user.user_id));
+    audit::record(&state, e).await;
     record_identity(&req, &who.user.claims.sub, Some(&tenant_id.to_string()));
     Ok(ok_json(
         &session_info(&state, &who.user, &who.session).await?,

@@ -15,9 +15,16 @@ pub async fn dashboard_charts(
     query: &str,
 ) -> Result<DashboardCharts, ApiError> {
     let service = &state.dashboards;
+    state.limits.check_tenant(&scope.tenant_id().to_string())?;
     let dashboard = service.load(&state.db, scope, slug).await?;
     let (filters, _) = service.parse_query(&dashboard, query, &[])?;
-    let (charts, _cached) = service.charts(scope, &dashboard, &filters).await?;
+    let (charts, cached) = service.charts(scope, &dashboard, &filters).await?;
+    let result = if cached { "hit" } else { "miss" };
+    state
+        .metrics
+        .cache_requests
+        .with_label_values(&[result])
+        .inc();
     Ok(DashboardCharts {
         dashboard: dashboard.row.slug.clone(),
         filters: filters.to_state(),

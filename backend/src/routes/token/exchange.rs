@@ -13,6 +13,7 @@ use kyros_common::error::ErrorCode;
 use kyros_common::ids::TenantId;
 use serde::Deserialize;
 
+use crate::audit::{self, AuditEntryExt};
 use crate::auth::extractor::{bearer_token, UserAuth};
 use crate::auth::jwt::IssuedToken;
 use crate::error::ApiError;
@@ -130,6 +131,10 @@ pub async fn exchange_for_tenant(
     target: TenantRef,
 ) -> Result<Option<(TenantId, String, Role, IssuedToken)>, ApiError> {
     let user_id = user.user_id;
+    let requested: String = match &target {
+        TenantRef::Id(id) => id.to_string(),
+        TenantRef::IdOrSlug(s) => s.chars().take(100).collect(),
+    };
     let resolved = state
         .db
         .run(move |conn| {
@@ -150,20 +155,46 @@ pub async fn exchange_for_tenant(
             Ok(role.map(|role| (tenant_id, tenant.slug, role)))
         })
         .await?;
-    let Some((tenant_id, slug, role)) = resolved else {
+    let granted = resolved.filter(|(tenant_id, _, _)| {
+        user.claims
+            .tenant_ids
+            .iter()
+            .any(|t| t == &tenant_id.to_string())
+    });
+    let Some((tenant_id, slug, role)) = granted else {
+        state
+            .metrics
+            .token_exchanges
+            .with_label_values(&["denied"])
+            .inc();
+        let e = audit::entry(
+            "token_exchange",
+            "denied",
+            user.claims.email.clone(),
+            requested,
+        )
+        .user(Some(user.user_id));
+        audit::record(state, e).await;
         return Ok(None);
     };
-    if !user
-        .claims
-        .tenant_ids
-        .iter()
-        .any(|t| t == &tenant_id.to_string())
-    {
-        return Ok(None);
-    }
     let issued = state
         .tokens
         .issue_tenant(&user.claims, tenant_id.as_uuid(), role)?;
+    state
+        .metrics
+        .token_exchanges
+        .with_label_values(&["granted"])
+        .inc();
+    let e = audit::entry(
+        "token_exchange",
+        "granted",
+        user.claims.email.clone(),
+        slug.clone(),
+    )
+    .user(Some(user.user_id))
+    .tenant(Some(tenant_id))
+    .detail(serde_json::json!({ "role": role.as_str(), "jti": issued.jti }));
+    audit::record(state, e).await;
     Ok(Some((tenant_id, slug, role, issued)))
 }
 
@@ -172,6 +203,7 @@ pub async fn exchange_token(
     req: HttpRequest,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
+    state.limits.check_login(&req)?;
     let (subject_token, target) = match media_type(&req).as_str() {
         "application/json" => parse_json(&req, &body)?,
         "application/x-www-form-urlencoded" => parse_form(&body)?,
