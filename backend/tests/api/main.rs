@@ -27,6 +27,7 @@ mod dashboards;
 mod errors;
 mod exchange;
 mod login;
+mod route_walk;
 mod shell;
 mod tenant_routes;
 mod tokens;
