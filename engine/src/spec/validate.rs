@@ -12,6 +12,46 @@ pub(super) const MAX_TITLE_CHARS: usize = 200;
 pub(super) const MAX_DESCRIPTION_CHARS: usize = 2000;
 
 /// Size and nesting limits, checked before the JSON is parsed.
+/// serde fills a struct from a JSON array by position; a spec must use objects. The
+/// document is an object and no array holds an array (every list in a spec holds
+/// objects or scalars).
+fn check_objects_where_structs_go(json: &str) -> Result<(), SpecError> {
+    fn walk(value: &serde_json::Value, path: &str) -> Result<(), SpecError> {
+        match value {
+            serde_json::Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    if item.is_array() {
+                        return Err(SpecError::new(
+                            format!("{path}[{i}]"),
+                            "expected an object or a value, found a list",
+                        ));
+                    }
+                    walk(item, &format!("{path}[{i}]"))?;
+                }
+                Ok(())
+            }
+            serde_json::Value::Object(map) => {
+                for (key, item) in map {
+                    let child = if path.is_empty() {
+                        key.clone()
+                    } else {
+                        format!("{path}.{key}")
+                    };
+                    walk(item, &child)?;
+                }
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+    let value: serde_json::Value =
+        serde_json::from_str(json).map_err(|e| SpecError::new("", e.to_string()))?;
+    if !value.is_object() {
+        return Err(SpecError::new("", "a dashboard spec must be a JSON object"));
+    }
+    walk(&value, "")
+}
+
 pub(super) fn check_raw_json(json: &str) -> Result<(), SpecError> {
     if json.len() > MAX_SPEC_BYTES {
         return Err(SpecError::new(
@@ -48,6 +88,7 @@ pub(super) fn check_raw_json(json: &str) -> Result<(), SpecError> {
             _ => {}
         }
     }
+    check_objects_where_structs_go(json)?;
     Ok(())
 }
 
@@ -252,5 +293,29 @@ mod spec_tests {
             DashboardSpec::from_json("", json).expect_err("slug").path,
             "slug"
         );
+    }
+}
+
+#[cfg(test)]
+mod positional_tests {
+    use crate::spec::DashboardSpec;
+
+    #[test]
+    fn arrays_in_place_of_objects_are_refused() {
+        let err = DashboardSpec::from_json("x", r#"["Risk", "", ["exposures"], {}, [], []]"#)
+            .expect_err("array spec");
+        assert!(err.to_string().contains("JSON object"), "{err}");
+        let (slug, _, _, json) = crate::BUILTIN_SPECS[1];
+        let mut value: serde_json::Value = serde_json::from_str(json).expect("json");
+        let first = value["filters"][0].clone();
+        let as_array: Vec<serde_json::Value> = first
+            .as_object()
+            .expect("object")
+            .values()
+            .cloned()
+            .collect();
+        value["filters"][0] = serde_json::Value::Array(as_array);
+        let err = DashboardSpec::from_json(slug, &value.to_string()).expect_err("filter as array");
+        assert!(err.path.starts_with("filters[0]"), "{err:?}");
     }
 }
