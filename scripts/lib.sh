@@ -36,3 +36,48 @@ ensure_system_libs() {
     apt-get update -qq && apt-get install -y -qq "${missing[@]}"
   fi
 }
+
+# Pinned browser-shell tools (see ../shared/TOOLCHAIN.md). Each installs only when the
+# pinned version is not already on PATH, so a second run costs nothing.
+TRUNK_VERSION=0.21.14
+WASM_BINDGEN_VERSION=0.2.130
+
+ensure_cargo_bin_on_path() {
+  local bin="${CARGO_HOME:-$HOME/.cargo}/bin"
+  case ":$PATH:" in *":$bin:"*) ;; *) export PATH="$bin:$PATH" ;; esac
+}
+
+ensure_trunk() {
+  ensure_cargo_bin_on_path
+  if ! trunk --version 2>/dev/null | grep -qF "$TRUNK_VERSION"; then
+    log "installing trunk $TRUNK_VERSION"
+    cargo install trunk --version "$TRUNK_VERSION" --locked
+  fi
+}
+
+ensure_wasm_bindgen() {
+  ensure_cargo_bin_on_path
+  if ! wasm-bindgen --version 2>/dev/null | grep -qF "$WASM_BINDGEN_VERSION"; then
+    # Not --locked: the CLI's lockfile names a crate version the registry does not serve.
+    log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION"
+    cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+  fi
+}
+
+# npm packages of the shell: echarts (copied into dist/) and binaryen (wasm-opt).
+ensure_node_modules() {
+  local root
+  root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+  if [ ! -d "$root/node_modules/echarts" ] || [ ! -d "$root/node_modules/binaryen" ]; then
+    log "installing npm packages (npm ci)"
+    (cd "$root" && npm ci --no-audit --no-fund)
+  fi
+  case ":$PATH:" in *":$root/node_modules/.bin:"*) ;; *) export PATH="$root/node_modules/.bin:$PATH" ;; esac
+}
+
+ensure_chromium() {
+  if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+    log "installing chromium and chromium-driver"
+    apt-get update -qq && apt-get install -y -qq chromium chromium-driver
+  fi
+}

@@ -93,7 +93,7 @@ fn Shell() -> Html {
                     session.dispatch(SessionAction::Lost(error));
                     if let Some(navigator) = &navigator {
                         if current_path() != Some(Route::Login.to_path()) {
-                            navigator.push(&Route::Login);
+                            navigator.replace(&Route::Login);
                         }
                     }
                 }),

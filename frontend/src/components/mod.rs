@@ -9,6 +9,7 @@ pub mod error_state;
 pub mod filter_bar;
 pub mod kpi_card;
 pub mod page_title;
+pub mod redirect;
 pub mod require_session;
 pub mod route_link;
 pub mod spinner;

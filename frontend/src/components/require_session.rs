@@ -2,9 +2,9 @@
 //! with an active tenant); otherwise it redirects to the login page or the chooser.
 
 use yew::prelude::*;
-use yew_router::prelude::*;
 
 use crate::app::Route;
+use crate::components::redirect::RedirectTo;
 use crate::components::spinner::Spinner;
 use crate::state::session::{use_session, SessionStatus};
 
@@ -20,9 +20,9 @@ pub fn RequireSession(props: &RequireSessionProps) -> Html {
     let session = use_session();
     match &session.status {
         SessionStatus::Checking => html! { <Spinner label="Checking your session…" /> },
-        SessionStatus::SignedOut => html! { <Redirect<Route> to={Route::Login} /> },
+        SessionStatus::SignedOut => html! { <RedirectTo to={Route::Login} /> },
         SessionStatus::SignedIn(info) if props.require_tenant && info.active_tenant.is_none() => {
-            html! { <Redirect<Route> to={Route::Home} /> }
+            html! { <RedirectTo to={Route::Home} /> }
         }
         SessionStatus::SignedIn(_) => props.children.clone(),
     }

@@ -5,7 +5,6 @@ use std::rc::Rc;
 
 use kyros_common::api::dashboards::{DashboardCharts, DashboardDetail};
 use yew::prelude::*;
-use yew_router::prelude::*;
 
 use crate::api::{dashboards as dashboards_api, Api, ApiError};
 use crate::app::Route;
@@ -13,6 +12,7 @@ use crate::components::chart_card::ChartCard;
 use crate::components::error_state::ErrorState;
 use crate::components::filter_bar::FilterBar;
 use crate::components::page_title::use_page_title;
+use crate::components::redirect::RedirectTo;
 use crate::components::route_link::RouteLink;
 use crate::components::spinner::Spinner;
 use crate::pages::forbidden::ForbiddenPage;
@@ -100,7 +100,7 @@ pub fn DashboardPage(props: &DashboardPageProps) -> Html {
         FetchState::Failed(ApiError::NotFound) => return html! { <NotFoundPage /> },
         FetchState::Failed(ApiError::Forbidden) => return html! { <ForbiddenPage /> },
         FetchState::Failed(error) if error.is_missing_tenant() => {
-            return html! { <Redirect<Route> to={Route::Home} /> };
+            return html! { <RedirectTo to={Route::Home} /> };
         }
         FetchState::Failed(error) if error.is_auth_lost() => return html! { <Spinner /> },
         FetchState::Failed(error) => {

@@ -5,12 +5,12 @@ use std::rc::Rc;
 
 use kyros_common::api::dashboards::DashboardSummary;
 use yew::prelude::*;
-use yew_router::prelude::*;
 
 use crate::api::{dashboards as dashboards_api, Api, ApiError};
 use crate::app::Route;
 use crate::components::error_state::ErrorState;
 use crate::components::page_title::use_page_title;
+use crate::components::redirect::RedirectTo;
 use crate::components::route_link::RouteLink;
 use crate::components::spinner::Spinner;
 use crate::pages::forbidden::ForbiddenPage;
@@ -55,7 +55,7 @@ pub fn DashboardsPage() -> Html {
     let body = match &*list {
         FetchState::Loading => html! { <Spinner label="Loading dashboards…" /> },
         FetchState::Failed(error) if error.is_missing_tenant() => {
-            html! { <Redirect<Route> to={Route::Home} /> }
+            html! { <RedirectTo to={Route::Home} /> }
         }
         FetchState::Failed(error) if error.is_auth_lost() => html! { <Spinner /> },
         FetchState::Failed(ApiError::Forbidden) => html! { <ForbiddenPage /> },

@@ -2,11 +2,11 @@
 
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
-use yew_router::prelude::*;
 
 use crate::api::{session as session_api, Api};
 use crate::app::Route;
 use crate::components::page_title::use_page_title;
+use crate::components::redirect::RedirectTo;
 use crate::state::session::{use_session, SessionAction, SessionStatus};
 
 #[component]
@@ -20,7 +20,7 @@ pub fn LoginPage() -> Html {
     let submitting = use_state(|| false);
 
     if let SessionStatus::SignedIn(_) = session.status {
-        return html! { <Redirect<Route> to={Route::Home} /> };
+        return html! { <RedirectTo to={Route::Home} /> };
     }
 
     let on_email = {

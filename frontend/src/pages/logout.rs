@@ -1,11 +1,11 @@
 //! `/logout`: ends the server-side session, then back to the login page.
 
 use yew::prelude::*;
-use yew_router::prelude::*;
 
 use crate::api::{session as session_api, Api};
 use crate::app::Route;
 use crate::components::page_title::use_page_title;
+use crate::components::redirect::RedirectTo;
 use crate::components::spinner::Spinner;
 use crate::state::session::{use_session, SessionAction};
 
@@ -29,7 +29,7 @@ pub fn LogoutPage() -> Html {
         });
     }
     if *done {
-        html! { <Redirect<Route> to={Route::Login} /> }
+        html! { <RedirectTo to={Route::Login} /> }
     } else {
         html! { <Spinner label="Signing out…" /> }
     }

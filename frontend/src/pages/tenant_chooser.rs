@@ -7,6 +7,7 @@ use yew_router::prelude::*;
 use crate::api::{session as session_api, Api, ApiError};
 use crate::app::Route;
 use crate::components::page_title::use_page_title;
+use crate::components::redirect::RedirectTo;
 use crate::components::spinner::Spinner;
 use crate::state::session::{use_session, SessionAction};
 
@@ -84,7 +85,7 @@ pub fn TenantChooserPage() -> Html {
                     </div>
                 </>
             },
-            None => html! { <Redirect<Route> to={Route::Dashboards} /> },
+            None => html! { <RedirectTo to={Route::Dashboards} /> },
         };
     }
     let active = info.active_tenant.as_ref().map(|t| t.slug.as_str());

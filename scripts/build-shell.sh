@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Builds the browser shell (frontend/) with Trunk into dist/, which the backend serves.
+# Installs the pinned tools only when missing (trunk 0.21.14, wasm-bindgen-cli 0.2.130,
+# npm echarts + binaryen); Trunk itself runs offline (Trunk.toml) with the release-wasm
+# cargo profile (frontend/index.html).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib.sh
+
+ensure_rust_target
+ensure_node_modules
+ensure_wasm_bindgen
+ensure_trunk
+
+log "trunk build --release → dist/"
+trunk build --release
+
+# The Content-Security-Policy allows no inline script: Trunk must not have added one.
+if grep -Eq '<script>|<script( [^>]*)?>[^<]' dist/index.html; then
+  echo "dist/index.html contains an inline script (the CSP forbids it)" >&2
+  exit 1
+fi
+for asset in dist/echarts.min.js dist/boot.js; do
+  [ -s "$asset" ] || { echo "$asset is missing from the build" >&2; exit 1; }
+done
+ls dist/*.wasm >/dev/null 2>&1 || { echo "no .wasm in dist/" >&2; exit 1; }
+log "shell built: $(du -sh dist | cut -f1) in dist/"
