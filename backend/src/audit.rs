@@ -51,7 +51,8 @@ impl AuditEntryExt for AuditEntry {
 /// such as a login or a denied request). A failure is logged, never shown to the caller.
 pub async fn record(state: &SharedState, entry: AuditEntry) {
     let action = entry.action;
+    let request_id = entry.request_id.clone();
     if let Err(e) = state.db.run(move |conn| audit::append(conn, &entry)).await {
-        tracing::error!(error = %e, action, "audit write failed");
+        tracing::error!(request_id = %request_id, error = %e, action, "audit write failed");
     }
 }

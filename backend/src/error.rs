@@ -143,7 +143,11 @@ impl ResponseError for ApiError {
 
     fn error_response(&self) -> HttpResponse {
         if self.status_code().is_server_error() {
-            tracing::error!(error = %self, "request failed");
+            tracing::error!(
+                request_id = %request_context::current_request_id().unwrap_or_default(),
+                error = %self,
+                "request failed"
+            );
         }
         let mut response = problem_response(self.status_code(), self.code(), self.detail());
         if let ApiError::RateLimited { retry_after_secs } = self {

@@ -170,6 +170,7 @@ pub async fn bff_export_csv(
     let tenant = who.scope.tenant_id().as_uuid();
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Bytes>(8);
     let export_chart = chart_id.clone();
+    let request_id = crate::request_context::current_request_id().unwrap_or_default();
     actix_web::rt::task::spawn_blocking(move || {
         let mut writer = ChannelWriter {
             buffer: Vec::with_capacity(CHUNK),
@@ -187,7 +188,7 @@ pub async fn bff_export_csv(
             .map_err(engine_error)
             .and_then(|_| std::io::Write::flush(&mut writer).map_err(ApiError::internal));
         if let Err(e) = result {
-            tracing::warn!(error = %e, "CSV export ended early");
+            tracing::warn!(request_id = %request_id, error = %e, "CSV export ended early");
         }
     });
     let stream = futures_util::stream::poll_fn(move |cx| {
