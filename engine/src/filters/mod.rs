@@ -94,6 +94,9 @@ impl Selection {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Filters {
     selections: BTreeMap<String, Selection>,
+    /// Filters with a spec default that the user explicitly cleared: no restriction,
+    /// but remembered so that a saved state does not bring the default back.
+    cleared: BTreeMap<String, Selection>,
 }
 
 impl Filters {
@@ -102,12 +105,20 @@ impl Filters {
         Filters::default()
     }
 
-    pub(crate) fn from_selections(selections: BTreeMap<String, Selection>) -> Filters {
+    pub(crate) fn from_selections(
+        spec: &DashboardSpec,
+        selections: BTreeMap<String, Selection>,
+    ) -> Filters {
+        let (open, restricted): (BTreeMap<_, _>, BTreeMap<_, _>) = selections
+            .into_iter()
+            .partition(|(_, s)| s.is_unrestricted());
+        let cleared = open
+            .into_iter()
+            .filter(|(field, _)| spec.filter(field).is_some_and(|f| f.default.is_some()))
+            .collect();
         Filters {
-            selections: selections
-                .into_iter()
-                .filter(|(_, s)| !s.is_unrestricted())
-                .collect(),
+            selections: restricted,
+            cleared,
         }
     }
 
@@ -126,11 +137,14 @@ impl Filters {
         self.selections.is_empty()
     }
 
-    /// The selections in wire form (dates `YYYY-MM-DD`, numbers canonical).
+    /// The selections in wire form (dates `YYYY-MM-DD`, numbers canonical). A filter
+    /// with a default that was cleared appears as an empty selection, so that saving
+    /// and restoring this state keeps it cleared.
     pub fn to_state(&self) -> FilterState {
         FilterState(
             self.selections
                 .iter()
+                .chain(&self.cleared)
                 .map(|(field, sel)| (field.clone(), sel.to_selection()))
                 .collect(),
         )
@@ -249,6 +263,30 @@ mod tests {
         assert_eq!(a.cache_key(), "region=EMEA;segment=Consumer,SMB");
         let c = parse(&clv(), &[("segment", "SMB")]).expect("valid");
         assert_ne!(a.cache_key(), c.cache_key());
+    }
+
+    #[test]
+    fn a_cleared_default_stays_cleared_through_a_saved_state() {
+        let spec = super::test_support::spec("channel-performance");
+        let state = |json: &str| serde_json::from_str::<FilterState>(json).expect("json");
+        let defaulted = Filters::from_state(&spec, &state("{}")).expect("valid");
+        assert_eq!(defaulted.cache_key(), "cohort=2023-01-01..");
+        let cleared = Filters::from_state(&spec, &state(r#"{"cohort":{}}"#)).expect("valid");
+        assert!(cleared.is_empty(), "no restriction once cleared");
+        let saved = serde_json::to_string(&cleared.to_state()).expect("json");
+        assert_eq!(saved, r#"{"cohort":{}}"#);
+        let restored = Filters::from_state(&spec, &state(&saved)).expect("valid");
+        assert!(
+            restored.is_empty(),
+            "the default must not come back: {saved}"
+        );
+        assert_eq!(restored, cleared);
+        // The query string can clear it too (an empty bound), with the same result.
+        let query = parse(&spec, &[("cohort_from", "")]).expect("valid");
+        assert_eq!(query.to_state(), cleared.to_state());
+        // Filters without a default are simply absent when empty.
+        let plain = Filters::from_state(&spec, &state(r#"{"segment":[]}"#)).expect("valid");
+        assert_eq!(plain.to_state(), defaulted.to_state());
     }
 
     #[test]

@@ -93,7 +93,7 @@ pub fn parse_filters(
         };
         selections.insert(filter.field.clone(), selection);
     }
-    Ok(Filters::from_selections(selections))
+    Ok(Filters::from_selections(spec, selections))
 }
 
 /// Validates a [`FilterState`] the same way (missing filters take their defaults).
@@ -119,7 +119,7 @@ pub(super) fn from_state(
             selections.insert(filter.field.clone(), select(filter, selection)?);
         }
     }
-    Ok(Filters::from_selections(selections))
+    Ok(Filters::from_selections(spec, selections))
 }
 
 #[cfg(test)]

@@ -11,7 +11,9 @@
 use kyros_common::api::dashboards::ChartKind;
 use polars::prelude::*;
 
-use super::order::{labelled, order_groups};
+use super::grouping::group;
+use super::kpi::kpi_frame;
+use super::order::{label_column, labelled, order_groups, top_rows};
 use super::{chart_predicate, is_aggregated, threshold};
 use crate::datasets::DatasetDef;
 use crate::error::EngineError;
@@ -41,7 +43,7 @@ pub(crate) fn chart_frame(
     }
     match chart.kind {
         ChartKind::Histogram => histogram(chart, source),
-        ChartKind::Scatter => scatter(chart, source),
+        ChartKind::Scatter => scatter(chart, dataset, source),
         _ => row_table(chart, dataset, source),
     }
 }
@@ -59,7 +61,9 @@ fn measure_expr(
         Some(Aggregation::Min) => numeric().min(),
         Some(Aggregation::Max) => numeric().max(),
         Some(Aggregation::Count) => len().cast(DataType::Float64),
-        Some(Aggregation::CountDistinct) => column().n_unique().cast(DataType::Float64),
+        Some(Aggregation::CountDistinct) => {
+            column().drop_nulls().n_unique().cast(DataType::Float64)
+        }
         Some(Aggregation::ShareAbove) => {
             let name = measure.threshold.as_deref().unwrap_or_default();
             let value = threshold(spec, thresholds, name)?;
@@ -82,11 +86,9 @@ fn aggregated(
         measures.push(measure_expr(spec, measure, thresholds)?.alias(format!("m{i}")));
     }
     if chart.dimensions.is_empty() {
-        measures.push(len().cast(DataType::Float64).alias("rows"));
-        return Ok(source.select(measures).collect()?);
+        return kpi_frame(chart, dataset, source, measures);
     }
-    let keys: Vec<Expr> = chart.dimensions.iter().map(|d| col(d.as_str())).collect();
-    let grouped = source.group_by(keys).agg(measures).collect()?;
+    let grouped = group(source, &chart.dimensions, measures)?;
     let ordered = order_groups(&grouped, chart, dataset)?;
     let limit = match chart.kind {
         ChartKind::Bar | ChartKind::Pie | ChartKind::Table => chart.limit.unwrap_or(MAX_LIMIT),
@@ -97,7 +99,7 @@ fn aggregated(
     } else {
         ordered
     };
-    labelled(limited, &chart.dimensions)
+    labelled(limited, &chart.dimensions, dataset)
 }
 
 fn histogram(chart: &ChartSpec, source: LazyFrame) -> Result<DataFrame, EngineError> {
@@ -150,7 +152,11 @@ fn histogram(chart: &ChartSpec, source: LazyFrame) -> Result<DataFrame, EngineEr
     )?)
 }
 
-fn scatter(chart: &ChartSpec, source: LazyFrame) -> Result<DataFrame, EngineError> {
+fn scatter(
+    chart: &ChartSpec,
+    dataset: &DatasetDef,
+    source: LazyFrame,
+) -> Result<DataFrame, EngineError> {
     let measure = |i: usize| {
         chart
             .measures
@@ -163,7 +169,7 @@ fn scatter(chart: &ChartSpec, source: LazyFrame) -> Result<DataFrame, EngineErro
         col(measure(1)).cast(DataType::Float64).alias("y"),
     ];
     if let Some(dim) = chart.dimensions.first() {
-        columns.push(col(dim.as_str()).cast(DataType::String).alias("series"));
+        columns.push(col(dim.as_str()).alias("series"));
     }
     let names: Vec<&str> = if chart.dimensions.is_empty() {
         vec!["x", "y"]
@@ -180,7 +186,11 @@ fn scatter(chart: &ChartSpec, source: LazyFrame) -> Result<DataFrame, EngineErro
         .iter()
         .map(|n| col(*n).gather_every(step, 0))
         .collect();
-    let sampled = points.select(every).limit(sample as IdxSize).collect()?;
+    let mut sampled = points.select(every).limit(sample as IdxSize).collect()?;
+    if let Some(dim) = chart.dimensions.first() {
+        let series = label_column(sampled.column("series")?, dataset, dim)?;
+        sampled.with_column(series)?;
+    }
     Ok(sampled)
 }
 
@@ -190,25 +200,13 @@ fn row_table(
     source: LazyFrame,
 ) -> Result<DataFrame, EngineError> {
     let columns: Vec<Expr> = chart.columns.iter().map(|c| col(c.as_str())).collect();
-    let mut lf = source.select(columns);
-    if let Some(sort) = &chart.sort {
-        let options = SortMultipleOptions::default()
-            .with_order_descending(sort.order == SortOrder::Desc)
-            .with_nulls_last(true)
-            .with_maintain_order(true);
-        lf = lf.sort([sort.by.as_str()], options);
-    }
     let limit = chart.limit.unwrap_or(DEFAULT_TABLE_ROWS).min(MAX_LIMIT);
-    let frame = lf.limit(limit as IdxSize).collect()?;
-    let months: Vec<String> = chart
-        .columns
-        .iter()
-        .filter(|c| {
-            dataset
-                .column(c)
-                .is_some_and(|d| d.ty == crate::datasets::ColumnType::Month)
-        })
-        .cloned()
-        .collect();
-    labelled(frame, &months)
+    let frame = match &chart.sort {
+        Some(sort) => {
+            let all = source.select(columns).collect()?;
+            top_rows(&all, &sort.by, sort.order == SortOrder::Desc, limit)?
+        }
+        None => source.select(columns).limit(limit as IdxSize).collect()?,
+    };
+    labelled(frame, &chart.columns, dataset)
 }

@@ -8,6 +8,9 @@
 
 mod aggregate;
 mod cells;
+mod codes;
+mod grouping;
+mod kpi;
 mod order;
 
 use std::collections::BTreeSet;
@@ -169,7 +172,8 @@ pub(crate) fn load_filtered(
             .unwrap_or("tenant_id");
         wanted.push(col(cheapest));
     }
-    Ok(Some(lf.select(wanted).collect()?))
+    let frame = lf.select(wanted).collect()?;
+    Ok(Some(codes::encode(frame, dataset)?))
 }
 
 /// Whether a chart kind aggregates into groups (as opposed to raw values/rows).

@@ -2,10 +2,12 @@
 //! Low → Critical, not alphabetically), months chronologically, or by value.
 
 use std::cmp::Ordering;
+use std::collections::BinaryHeap;
 
 use polars::prelude::*;
 
 use super::cells::month_label;
+use super::codes;
 use crate::datasets::DatasetDef;
 use crate::error::EngineError;
 use crate::spec::{ChartSpec, SortOrder};
@@ -56,6 +58,67 @@ pub(super) fn order_groups(
     Ok(grouped.take(&IdxCa::from_vec("idx".into(), indices))?)
 }
 
+/// The first `limit` rows of `frame` ordered by `column` (nulls and NaN last, ties
+/// in frame order). Numeric and date columns use an O(n) selection instead of a
+/// full sort — a top-20 of a million rows should not sort a million rows.
+pub(super) fn top_rows(
+    frame: &DataFrame,
+    column: &str,
+    descending: bool,
+    limit: usize,
+) -> Result<DataFrame, EngineError> {
+    let values = frame.column(column)?;
+    if !(values.dtype().is_primitive_numeric() || values.dtype() == &DataType::Date) {
+        let options = SortMultipleOptions::default()
+            .with_order_descending(descending)
+            .with_nulls_last(true)
+            .with_maintain_order(true);
+        return Ok(frame.sort([column], options)?.head(Some(limit)));
+    }
+    // Smaller score = earlier row; NaN and nulls score last.
+    let scores = values.cast(&DataType::Float64)?;
+    let scores = scores
+        .f64()?
+        .iter()
+        .map(|v| match v.filter(|v| !v.is_nan()) {
+            Some(v) if descending => -v,
+            Some(v) => v,
+            None => f64::INFINITY,
+        });
+    // One sequential pass keeping the best `limit` rows in a max-heap.
+    let mut best: BinaryHeap<(Score, usize)> = BinaryHeap::with_capacity(limit + 1);
+    for (index, score) in scores.enumerate() {
+        let entry = (Score(score), index);
+        if best.len() < limit {
+            best.push(entry);
+        } else if best.peek().is_some_and(|worst| entry < *worst) {
+            best.pop();
+            best.push(entry);
+        }
+    }
+    let indices: Vec<usize> = best.into_sorted_vec().into_iter().map(|(_, i)| i).collect();
+    let indices: Vec<IdxSize> = indices.into_iter().map(|i| i as IdxSize).collect();
+    Ok(frame.take(&IdxCa::from_vec("idx".into(), indices))?)
+}
+
+/// An `f64` with a total order, for the heap.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Score(f64);
+
+impl Eq for Score {}
+
+impl PartialOrd for Score {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Score {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.0.total_cmp(&other.0)
+    }
+}
+
 /// A sortable rank per row: a category's declared position (unknown values after
 /// the known ones, alphabetically), a month's day number; nulls last.
 fn dimension_ranks(
@@ -64,6 +127,14 @@ fn dimension_ranks(
     dataset: &DatasetDef,
 ) -> Result<Vec<f64>, EngineError> {
     let column = df.column(name)?;
+    if column.dtype() == &DataType::UInt32 {
+        // Categorical codes are the declared order already.
+        return Ok(column
+            .u32()?
+            .iter()
+            .map(|c| c.map_or(f64::INFINITY, f64::from))
+            .collect());
+    }
     if column.dtype() == &DataType::Date {
         return Ok(column
             .date()?
@@ -96,22 +167,37 @@ fn dimension_ranks(
         .collect())
 }
 
-/// `frame` with each named `Date` column replaced by `YYYY-MM` labels.
-pub(super) fn labelled(mut frame: DataFrame, columns: &[String]) -> Result<DataFrame, EngineError> {
+/// `frame` with the named columns made readable: `Date` columns as `YYYY-MM`,
+/// categorical codes as their labels.
+pub(super) fn labelled(
+    mut frame: DataFrame,
+    columns: &[String],
+    dataset: &DatasetDef,
+) -> Result<DataFrame, EngineError> {
     for name in columns {
-        let column = frame.column(name)?;
-        if column.dtype() != &DataType::Date {
-            continue;
-        }
+        let readable = label_column(frame.column(name)?, dataset, name)?;
+        frame.with_column(readable)?;
+    }
+    Ok(frame)
+}
+
+/// A column holding values of the dataset column `name`, made readable (same
+/// column name): months as `YYYY-MM`, codes as labels, anything else unchanged.
+pub(super) fn label_column(
+    column: &Column,
+    dataset: &DatasetDef,
+    name: &str,
+) -> Result<Column, EngineError> {
+    if column.dtype() == &DataType::Date {
         let labels: Vec<Option<String>> = column
             .date()?
             .physical()
             .iter()
             .map(|d| d.map(month_label))
             .collect();
-        frame.with_column(Column::new(name.as_str().into(), labels))?;
+        return Ok(Column::new(column.name().clone(), labels));
     }
-    Ok(frame)
+    Ok(codes::decode(column, dataset, name)?.unwrap_or_else(|| column.clone()))
 }
 
 #[cfg(test)]
@@ -168,6 +254,39 @@ mod tests {
     }
 
     #[test]
+    fn top_rows_select_the_largest_in_order_with_ties_in_frame_order() {
+        let frame = test_frame(vec![
+            Column::new("id".into(), ["a", "b", "c", "d", "e"]),
+            Column::new(
+                "v".into(),
+                [Some(3.0), None, Some(5.0), Some(3.0), Some(1.0)],
+            ),
+        ]);
+        let ids = |f: &DataFrame| -> Vec<String> {
+            f.column("id")
+                .expect("id")
+                .str()
+                .expect("text")
+                .iter()
+                .flatten()
+                .map(String::from)
+                .collect()
+        };
+        assert_eq!(
+            ids(&top_rows(&frame, "v", true, 3).expect("top")),
+            ["c", "a", "d"]
+        );
+        assert_eq!(
+            ids(&top_rows(&frame, "v", false, 10).expect("top")),
+            ["e", "a", "d", "c", "b"]
+        );
+        assert_eq!(
+            ids(&top_rows(&frame, "id", true, 2).expect("top")),
+            ["e", "d"]
+        );
+    }
+
+    #[test]
     fn month_columns_become_year_month_labels() {
         let days = [19_723, 19_754]; // 2024-01-01, 2024-02-01
         let frame = test_frame(vec![Int32Chunked::from_vec(
@@ -177,7 +296,7 @@ mod tests {
         .into_date()
         .into_series()
         .into()]);
-        let labelled = labelled(frame, &["earn_month".to_string()]).expect("labelled");
+        let labelled = labelled(frame, &["earn_month".to_string()], &EXPOSURES).expect("labelled");
         let labels: Vec<&str> = labelled
             .column("earn_month")
             .expect("col")
