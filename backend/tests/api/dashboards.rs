@@ -310,6 +310,40 @@ async fn the_browser_sees_specs_charts_saved_filters_and_csv(backend: Backend) {
         .await;
     assert_eq!(status, 400);
 
+    // A filter with a spec default that the user cleared stays cleared: saved as an
+    // explicit empty selection and, in a query, sent as an empty bound.
+    let (_, _, charts) = browser
+        .call(
+            Method::GET,
+            "/bff/dashboards/channel-performance/charts",
+            None,
+        )
+        .await;
+    assert_eq!(
+        charts["filters"],
+        json!({ "cohort": { "from": "2023-01-01" } })
+    );
+    let (_, _, charts) = browser
+        .call(
+            Method::GET,
+            "/bff/dashboards/channel-performance/charts?cohort_from=",
+            None,
+        )
+        .await;
+    assert_eq!(charts["filters"], json!({ "cohort": {} }));
+    let (status, _, _) = browser
+        .call(
+            Method::PUT,
+            "/bff/dashboards/channel-performance/preferences",
+            Some(json!({ "filters": { "cohort": {} } })),
+        )
+        .await;
+    assert_eq!(status, 204);
+    let (_, _, detail) = browser
+        .call(Method::GET, "/bff/dashboards/channel-performance", None)
+        .await;
+    assert_eq!(detail["saved_filters"], json!({ "cohort": {} }));
+
     let response = browser
         .send(
             Method::GET,

@@ -102,19 +102,29 @@ pub struct FilterState(pub BTreeMap<String, FilterSelection>);
 
 impl FilterState {
     /// The query-string encoding used by every endpoint: a multi-select field `F` as
-    /// repeated `F=value`, a range as `F_from` / `F_to`. Empty selections are omitted.
+    /// repeated `F=value`, a range as `F_from` / `F_to`. An empty selection is sent
+    /// as `F=` (or `F_from=`): "explicitly no restriction", which overrides a spec
+    /// default, where leaving the field out means "the default".
     pub fn to_query_pairs(&self) -> Vec<(String, String)> {
         let mut pairs = Vec::new();
         for (field, selection) in &self.0 {
             match selection {
+                FilterSelection::Values(values) if values.is_empty() => {
+                    pairs.push((field.clone(), String::new()));
+                }
                 FilterSelection::Values(values) => {
                     pairs.extend(values.iter().map(|v| (field.clone(), v.clone())));
                 }
                 FilterSelection::Range { from, to } => {
-                    if let Some(from) = from.as_ref().filter(|s| !s.is_empty()) {
+                    let from = from.as_ref().filter(|s| !s.is_empty());
+                    let to = to.as_ref().filter(|s| !s.is_empty());
+                    if from.is_none() && to.is_none() {
+                        pairs.push((format!("{field}_from"), String::new()));
+                    }
+                    if let Some(from) = from {
                         pairs.push((format!("{field}_from"), from.clone()));
                     }
-                    if let Some(to) = to.as_ref().filter(|s| !s.is_empty()) {
+                    if let Some(to) = to {
                         pairs.push((format!("{field}_to"), to.clone()));
                     }
                 }
@@ -233,6 +243,22 @@ mod tests {
             state.to_query_string(),
             "cohort_from=2023-01&segment=SMB&segment=Enterprise%20%26%20Co"
         );
+    }
+
+    #[test]
+    fn empty_selections_are_sent_explicitly_so_they_override_defaults() {
+        let mut state = FilterState::default();
+        state
+            .0
+            .insert("segment".into(), FilterSelection::Values(vec![]));
+        state.0.insert(
+            "cohort".into(),
+            FilterSelection::Range {
+                from: Some(String::new()),
+                to: None,
+            },
+        );
+        assert_eq!(state.to_query_string(), "cohort_from=&segment=");
     }
 
     #[test]

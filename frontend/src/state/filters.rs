@@ -53,8 +53,17 @@ fn collect<'a>(
     state
 }
 
-/// Applies one edit; the result never holds empty selections.
+/// Applies one edit; the result holds empty selections only for filters with a default.
 pub fn edit(defs: &[FilterDef], state: &FilterState, edit: &FilterEdit) -> FilterState {
+    if let FilterEdit::Toggle { field, value } = edit {
+        let offered = defs
+            .iter()
+            .find(|d| &d.field == field)
+            .is_some_and(|d| d.options.is_empty() || d.options.contains(value));
+        if !offered {
+            return state.clone();
+        }
+    }
     let mut next = state.clone();
     let field = match edit {
         FilterEdit::Toggle { field, value } => {
@@ -105,7 +114,9 @@ pub fn edit(defs: &[FilterDef], state: &FilterState, edit: &FilterEdit) -> Filte
 }
 
 /// Keeps a selection only when it fits the filter: the right kind, values among the
-/// options (in option order, without duplicates), trimmed bounds. `None` when empty.
+/// options (in option order, without duplicates), trimmed bounds. `None` when empty,
+/// except for a filter with a spec default: clearing that one is a choice to remember
+/// (an empty selection), or the default would come back on the next request.
 fn sanitize(def: &FilterDef, selection: &FilterSelection) -> Option<FilterSelection> {
     match (def.kind, selection) {
         (FilterKind::MultiSelect, FilterSelection::Values(values)) => {
@@ -124,7 +135,7 @@ fn sanitize(def: &FilterDef, selection: &FilterSelection) -> Option<FilterSelect
                     .cloned()
                     .collect()
             };
-            (!kept.is_empty()).then_some(FilterSelection::Values(kept))
+            (!kept.is_empty() || def.default.is_some()).then_some(FilterSelection::Values(kept))
         }
         (FilterKind::DateRange | FilterKind::NumberRange, FilterSelection::Range { from, to }) => {
             let clean = |bound: &Option<String>| {
@@ -135,7 +146,8 @@ fn sanitize(def: &FilterDef, selection: &FilterSelection) -> Option<FilterSelect
                     .map(str::to_owned)
             };
             let (from, to) = (clean(from), clean(to));
-            (from.is_some() || to.is_some()).then_some(FilterSelection::Range { from, to })
+            (from.is_some() || to.is_some() || def.default.is_some())
+                .then_some(FilterSelection::Range { from, to })
         }
         _ => None,
     }
@@ -352,9 +364,10 @@ mod tests {
         assert!(is_selected(&state, "region", "APAC"));
         let state = edit(&defs, &state, &toggle("region", "APAC"));
         let state = edit(&defs, &state, &toggle("region", "EMEA"));
-        assert!(
-            state.0.is_empty(),
-            "unselecting the last value drops the filter"
+        assert_eq!(
+            state.0.get("region"),
+            Some(&FilterSelection::Values(vec![])),
+            "unselecting the last value of a filter with a default leaves it explicitly empty"
         );
     }
 
@@ -431,6 +444,27 @@ mod tests {
             state.to_query_string(),
             "cohort_from=2023-01&region=EMEA&region=NA&score_to=0.8"
         );
+    }
+
+    #[test]
+    fn clearing_a_defaulted_filter_is_remembered_and_sent_explicitly() {
+        let defs = defs();
+        let start = defaults(&defs);
+        assert_eq!(start.to_query_string(), "region=EMEA");
+        // Unselecting the default's only value leaves an explicit empty selection...
+        let cleared = edit(&defs, &start, &toggle("region", "EMEA"));
+        assert_eq!(
+            cleared.0.get("region"),
+            Some(&FilterSelection::Values(vec![]))
+        );
+        // ...which the query sends as `region=` (no restriction, not the default)...
+        assert_eq!(cleared.to_query_string(), "region=");
+        // ...and which survives a save/restore round trip.
+        assert_eq!(restore(&defs, &cleared), cleared);
+        // A filter without a default simply disappears when emptied.
+        let ranged = edit(&defs, &cleared, &set("cohort", Bound::From, "2023-01"));
+        let emptied = edit(&defs, &ranged, &set("cohort", Bound::From, ""));
+        assert_eq!(emptied, cleared);
     }
 
     #[test]
