@@ -53,6 +53,21 @@ pub struct Settings {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Longest time a request may take before it is answered 503.
     pub request_timeout: Duration,
+    /// `REDIS_URL`: sessions (and shared rate-limit counters) in Redis instead of the
+    /// metadata database. Kept secret: the URL may carry a password.
+    pub redis_url: Option<SecretString>,
+    /// How long to wait for a pooled connection to PostgreSQL/SQLite or Redis before
+    /// answering 503 (`KYROS_DEPENDENCY_TIMEOUT`, seconds).
+    pub dependency_timeout: Duration,
+    /// Native TLS (`KYROS_TLS_CERT` and `KYROS_TLS_KEY`, PEM files): both or neither.
+    pub tls: Option<TlsFiles>,
+}
+
+/// PEM certificate chain and private key for native TLS.
+#[derive(Debug, Clone)]
+pub struct TlsFiles {
+    pub cert: PathBuf,
+    pub key: PathBuf,
 }
 
 /// A configuration problem, naming the variable at fault.
@@ -218,6 +233,40 @@ impl Settings {
                 })?,
         };
         let request_timeout = parse_ttl("KYROS_REQUEST_TIMEOUT", get("KYROS_REQUEST_TIMEOUT"), 30)?;
+        let redis_url = match get("REDIS_URL").filter(|v| !v.trim().is_empty()) {
+            None => None,
+            Some(url) if url.starts_with("redis://") => Some(SecretString::from(url)),
+            Some(_) => {
+                return Err(invalid(
+                    "REDIS_URL",
+                    "expected redis://[user:password@]host[:port][/db]",
+                ))
+            }
+        };
+        let dependency_timeout = parse_ttl(
+            "KYROS_DEPENDENCY_TIMEOUT",
+            get("KYROS_DEPENDENCY_TIMEOUT"),
+            3,
+        )?;
+        let tls = match (get("KYROS_TLS_CERT"), get("KYROS_TLS_KEY")) {
+            (None, None) => None,
+            (Some(cert), Some(key)) => Some(TlsFiles {
+                cert: PathBuf::from(cert),
+                key: PathBuf::from(key),
+            }),
+            (Some(_), None) => {
+                return Err(invalid(
+                    "KYROS_TLS_CERT",
+                    "set without KYROS_TLS_KEY: give the private key too",
+                ))
+            }
+            (None, Some(_)) => {
+                return Err(invalid(
+                    "KYROS_TLS_KEY",
+                    "set without KYROS_TLS_CERT: give the certificate too",
+                ))
+            }
+        };
 
         Ok(Settings {
             bind,
@@ -238,6 +287,9 @@ impl Settings {
             data_rate_per_minute,
             trusted_proxies,
             request_timeout,
+            redis_url,
+            dependency_timeout,
+            tls,
         })
     }
 
@@ -355,6 +407,27 @@ mod tests {
     }
 
     #[test]
+    fn redis_and_tls_are_optional_and_read_when_given() {
+        let s = settings(&[]).expect("defaults");
+        assert!(s.redis_url.is_none() && s.tls.is_none());
+        assert_eq!(s.dependency_timeout, Duration::from_secs(3));
+        let s = settings(&[
+            ("REDIS_URL", "redis://:pw@127.0.0.1:6379/2"),
+            ("KYROS_TLS_CERT", "/c.pem"),
+            ("KYROS_TLS_KEY", "/k.pem"),
+        ])
+        .expect("valid");
+        assert_eq!(
+            s.redis_url.as_ref().map(|u| u.expose_secret().to_owned()),
+            Some("redis://:pw@127.0.0.1:6379/2".to_owned())
+        );
+        assert!(!format!("{s:?}").contains(":pw@"), "the URL is kept secret");
+        let tls = s.tls.expect("tls");
+        assert_eq!(tls.cert, PathBuf::from("/c.pem"));
+        assert_eq!(tls.key, PathBuf::from("/k.pem"));
+    }
+
+    #[test]
     fn postgres_url_selects_postgres() {
         let s = settings(&[("DATABASE_URL", "postgres://u@h/db")]).expect("valid");
         assert!(s.database.is_postgres());
@@ -376,6 +449,10 @@ mod tests {
             ("KYROS_CACHE_MB", "lots"),
             ("KYROS_LOGIN_RATE_PER_MIN", "0"),
             ("KYROS_TRUSTED_PROXIES", "10.0.0.1,nope"),
+            ("REDIS_URL", "http://127.0.0.1:6379"),
+            ("KYROS_DEPENDENCY_TIMEOUT", "0"),
+            ("KYROS_TLS_CERT", "/etc/kyros/cert.pem"),
+            ("KYROS_TLS_KEY", "/etc/kyros/key.pem"),
         ] {
             let err = settings(&[(var, value)]).expect_err(var);
             assert_eq!(err.var, var);

@@ -19,6 +19,7 @@ pub mod datagen;
 pub mod error;
 pub mod metrics;
 pub mod ratelimit;
+pub mod redis_store;
 pub mod request_context;
 pub mod routes;
 pub mod startup;

@@ -1,15 +1,21 @@
-//! Token-bucket rate limits, per key (client IP for login and token endpoints, tenant for
-//! data endpoints). Counters are per instance: with N instances the effective limit is N
-//! times the configured one (see docs/operations.md).
+//! Rate limits, per key (client IP for login and token endpoints, tenant for data
+//! endpoints).
+//!
+//! With `REDIS_URL` set the counters are shared by every instance: a fixed one-minute
+//! window per key in Redis (`INCR` + `EXPIRE`, atomic), so N instances still allow the
+//! configured rate, not N times it. Without Redis — or while Redis cannot be reached —
+//! each instance enforces the limit alone with an in-memory token bucket: a Redis outage
+//! degrades the limit to per-instance rather than refusing every login.
 
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use actix_web::HttpRequest;
 use moka::sync::Cache;
 
 use crate::error::ApiError;
+use crate::redis_store::RedisPool;
 
 struct Bucket {
     tokens: f64,
@@ -68,7 +74,10 @@ impl RateLimiter {
 pub struct Limits {
     pub login: RateLimiter,
     pub data: RateLimiter,
+    login_per_minute: u32,
+    data_per_minute: u32,
     trusted_proxies: Vec<IpAddr>,
+    shared: Option<RedisPool>,
 }
 
 impl Limits {
@@ -76,8 +85,17 @@ impl Limits {
         Limits {
             login: RateLimiter::per_minute(login_per_minute),
             data: RateLimiter::per_minute(data_per_minute),
+            login_per_minute,
+            data_per_minute,
             trusted_proxies,
+            shared: None,
         }
+    }
+
+    /// Counters shared across instances in Redis.
+    pub fn shared_in(mut self, pool: Option<RedisPool>) -> Self {
+        self.shared = pool;
+        self
     }
 
     /// The client's IP: the peer address, unless the peer is a trusted proxy, in which
@@ -102,13 +120,61 @@ impl Limits {
         }
     }
 
-    pub fn check_login(&self, req: &HttpRequest) -> Result<(), ApiError> {
-        self.login.check(&format!("ip:{}", self.client_ip(req)))
+    pub async fn check_login(&self, req: &HttpRequest) -> Result<(), ApiError> {
+        let key = format!("ip:{}", self.client_ip(req));
+        self.check(&self.login, self.login_per_minute, "login", &key)
+            .await
     }
 
-    pub fn check_tenant(&self, tenant: &str) -> Result<(), ApiError> {
-        self.data.check(&format!("tenant:{tenant}"))
+    pub async fn check_tenant(&self, tenant: &str) -> Result<(), ApiError> {
+        let key = format!("tenant:{tenant}");
+        self.check(&self.data, self.data_per_minute, "data", &key)
+            .await
     }
+
+    async fn check(
+        &self,
+        local: &RateLimiter,
+        per_minute: u32,
+        kind: &str,
+        key: &str,
+    ) -> Result<(), ApiError> {
+        if let Some(pool) = &self.shared {
+            match shared_window(pool, kind, key, per_minute).await {
+                Ok(verdict) => return verdict,
+                Err(error) => tracing::warn!(
+                    error = %error,
+                    "shared rate limit unavailable; enforcing it per instance"
+                ),
+            }
+        }
+        local.check(key)
+    }
+}
+
+/// One request against the key's current one-minute window in Redis.
+async fn shared_window(
+    pool: &RedisPool,
+    kind: &str,
+    key: &str,
+    per_minute: u32,
+) -> anyhow::Result<Result<(), ApiError>> {
+    let now = SystemTime::now().duration_since(UNIX_EPOCH)?.as_secs();
+    let window = format!("kyros:ratelimit:{kind}:{}:{key}", now / 60);
+    let mut conn = pool.get().await?;
+    let (count,): (u64,) = redis::pipe()
+        .atomic()
+        .incr(&window, 1u64)
+        .expire(&window, 120)
+        .ignore()
+        .query_async(&mut conn)
+        .await?;
+    if count > u64::from(per_minute) {
+        return Ok(Err(ApiError::RateLimited {
+            retry_after_secs: (60 - now % 60).max(1),
+        }));
+    }
+    Ok(Ok(()))
 }
 
 #[cfg(test)]

@@ -18,6 +18,8 @@ pub struct AppState {
     pub dashboards: DashboardService,
     pub metrics: Metrics,
     pub limits: Limits,
+    /// `REDIS_URL`'s pool (sessions, shared rate limits), checked by `/ready`.
+    pub redis: Option<crate::redis_store::RedisPool>,
 }
 
 pub type SharedState = actix_web::web::Data<AppState>;

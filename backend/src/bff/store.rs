@@ -1,6 +1,6 @@
 //! actix-session's `SessionStore` over the metadata database: the default session store
-//! (Redis replaces it when `REDIS_URL` is set). Expired rows are ignored on load and
-//! purged by a periodic task.
+//! (Redis replaces it when `REDIS_URL` is set, see [`SessionBackend`]). Expired rows are
+//! ignored on load and purged by a periodic task.
 
 use std::collections::HashMap;
 
@@ -10,7 +10,7 @@ use rand::distr::Alphanumeric;
 use rand::Rng;
 use sha2::{Digest, Sha256};
 
-use crate::store::{self, sessions, Db};
+use crate::store::{self, sessions, Db, Scope};
 
 #[derive(Clone)]
 pub struct DbSessionStore {
@@ -51,7 +51,7 @@ impl SessionStore for DbSessionStore {
         let id = row_id(session_key);
         let state = self
             .db
-            .run(move |conn| sessions::load(conn, &id))
+            .run_scoped(Scope::Service, move |conn| sessions::load(conn, &id))
             .await
             .map_err(|e| LoadError::Other(e.into()))?;
         match state {
@@ -73,7 +73,9 @@ impl SessionStore for DbSessionStore {
         let id = row_id(&key);
         let expires_at = expiry(ttl);
         self.db
-            .run(move |conn| sessions::insert(conn, &id, &json, expires_at))
+            .run_scoped(Scope::Service, move |conn| {
+                sessions::insert(conn, &id, &json, expires_at)
+            })
             .await
             .map_err(|e| SaveError::Other(e.into()))?;
         Ok(key)
@@ -92,7 +94,9 @@ impl SessionStore for DbSessionStore {
         let state_json = json.clone();
         let updated = self
             .db
-            .run(move |conn| sessions::update(conn, &id, &state_json, expires_at))
+            .run_scoped(Scope::Service, move |conn| {
+                sessions::update(conn, &id, &state_json, expires_at)
+            })
             .await
             .map_err(|e| UpdateError::Other(e.into()))?;
         if updated {
@@ -113,14 +117,89 @@ impl SessionStore for DbSessionStore {
         let id = row_id(session_key);
         let expires_at = expiry(ttl);
         self.db
-            .run(move |conn| sessions::touch(conn, &id, expires_at))
+            .run_scoped(Scope::Service, move |conn| {
+                sessions::touch(conn, &id, expires_at)
+            })
             .await?;
         Ok(())
     }
 
     async fn delete(&self, session_key: &SessionKey) -> Result<(), anyhow::Error> {
         let id = row_id(session_key);
-        self.db.run(move |conn| sessions::delete(conn, &id)).await?;
+        self.db
+            .run_scoped(Scope::Service, move |conn| sessions::delete(conn, &id))
+            .await?;
         Ok(())
+    }
+}
+
+/// The session store in use: the metadata database by default, Redis (actix-session's
+/// own `RedisSessionStore` over our connection pool) when `REDIS_URL` is set, so that
+/// every instance behind a load balancer sees the same sessions.
+#[derive(Clone)]
+pub enum SessionBackend {
+    Database(DbSessionStore),
+    Redis(actix_session::storage::RedisSessionStore),
+}
+
+impl SessionBackend {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            SessionBackend::Database(_) => "database",
+            SessionBackend::Redis(_) => "redis",
+        }
+    }
+}
+
+impl SessionStore for SessionBackend {
+    async fn load(
+        &self,
+        session_key: &SessionKey,
+    ) -> Result<Option<HashMap<String, String>>, LoadError> {
+        match self {
+            SessionBackend::Database(s) => s.load(session_key).await,
+            SessionBackend::Redis(s) => s.load(session_key).await,
+        }
+    }
+
+    async fn save(
+        &self,
+        session_state: HashMap<String, String>,
+        ttl: &Duration,
+    ) -> Result<SessionKey, SaveError> {
+        match self {
+            SessionBackend::Database(s) => s.save(session_state, ttl).await,
+            SessionBackend::Redis(s) => s.save(session_state, ttl).await,
+        }
+    }
+
+    async fn update(
+        &self,
+        session_key: SessionKey,
+        session_state: HashMap<String, String>,
+        ttl: &Duration,
+    ) -> Result<SessionKey, UpdateError> {
+        match self {
+            SessionBackend::Database(s) => s.update(session_key, session_state, ttl).await,
+            SessionBackend::Redis(s) => s.update(session_key, session_state, ttl).await,
+        }
+    }
+
+    async fn update_ttl(
+        &self,
+        session_key: &SessionKey,
+        ttl: &Duration,
+    ) -> Result<(), anyhow::Error> {
+        match self {
+            SessionBackend::Database(s) => s.update_ttl(session_key, ttl).await,
+            SessionBackend::Redis(s) => s.update_ttl(session_key, ttl).await,
+        }
+    }
+
+    async fn delete(&self, session_key: &SessionKey) -> Result<(), anyhow::Error> {
+        match self {
+            SessionBackend::Database(s) => s.delete(session_key).await,
+            SessionBackend::Redis(s) => s.delete(session_key).await,
+        }
     }
 }

@@ -11,19 +11,29 @@ pub async fn health() -> HttpResponse {
     HttpResponse::Ok().json(json!({ "status": "ok" }))
 }
 
-/// `GET /ready`: the metadata database answers and the data directory exists.
+/// `GET /ready`: the metadata database (and Redis, when configured) answers and the data
+/// directory exists; otherwise 503 problem+json, within `KYROS_DEPENDENCY_TIMEOUT`.
 pub async fn ready(state: SharedState) -> Result<HttpResponse, ApiError> {
     state
         .db
-        .run(|conn| {
+        .run_scoped(crate::store::Scope::Service, |conn| {
             use diesel::connection::SimpleConnection;
             conn.batch_execute("SELECT 1").map_err(Into::into)
         })
         .await?;
+    if let Some(pool) = &state.redis {
+        crate::redis_store::ping(pool).await?;
+    }
     if !state.settings.data_dir.is_dir() {
         return Err(ApiError::Unavailable("data directory missing".into()));
     }
-    Ok(HttpResponse::Ok().json(json!({ "status": "ready", "database": "ok", "data_dir": "ok" })))
+    let redis = if state.redis.is_some() {
+        "ok"
+    } else {
+        "not configured"
+    };
+    Ok(HttpResponse::Ok()
+        .json(json!({ "status": "ready", "database": "ok", "redis": redis, "data_dir": "ok" })))
 }
 
 /// `GET /metrics` (admin listener): Prometheus text format.

@@ -59,7 +59,7 @@ pub async fn issue_admin_token(
     req: HttpRequest,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    state.limits.check_login(&req)?;
+    state.limits.check_login(&req).await?;
     let form: TokenForm = serde_urlencoded::from_bytes(&body)
         .map_err(|e| ApiError::bad_request(format!("invalid token request: {e}")))?;
     if form.grant_type != "client_credentials" {

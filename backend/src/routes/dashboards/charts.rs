@@ -15,7 +15,10 @@ pub async fn dashboard_charts(
     query: &str,
 ) -> Result<DashboardCharts, ApiError> {
     let service = &state.dashboards;
-    state.limits.check_tenant(&scope.tenant_id().to_string())?;
+    state
+        .limits
+        .check_tenant(&scope.tenant_id().to_string())
+        .await?;
     let dashboard = service.load(&state.db, scope, slug).await?;
     let (filters, _) = service.parse_query(&dashboard, query, &[])?;
     let (charts, cached) = service.charts(scope, &dashboard, &filters).await?;

@@ -16,7 +16,10 @@ pub async fn get_dashboard_data(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let service = &state.dashboards;
-    state.limits.check_tenant(&scope.tenant_id().to_string())?;
+    state
+        .limits
+        .check_tenant(&scope.tenant_id().to_string())
+        .await?;
     let dashboard = service.load(&state.db, &scope, &slug).await?;
     let (filters, own) =
         service.parse_query(&dashboard, req.query_string(), &["limit", "cursor"])?;
