@@ -6,6 +6,7 @@ use serde_json::Value;
 use crate::request_context::current_request_id;
 use crate::state::SharedState;
 use crate::store::audit::{self, AuditEntry};
+use crate::store::Scope;
 
 /// Builds an entry stamped with the current request id.
 pub fn entry(
@@ -52,7 +53,14 @@ impl AuditEntryExt for AuditEntry {
 pub async fn record(state: &SharedState, entry: AuditEntry) {
     let action = entry.action;
     let request_id = entry.request_id.clone();
-    if let Err(e) = state.db.run(move |conn| audit::append(conn, &entry)).await {
+    // Written in the scope of the tenant the event concerns (row-level security lets
+    // request work write a tenant's events only there); events without one as a service.
+    let scope = entry.tenant_id.map_or(Scope::Service, Scope::Tenant);
+    if let Err(e) = state
+        .db
+        .run_scoped(scope, move |conn| audit::append(conn, &entry))
+        .await
+    {
         tracing::error!(request_id = %request_id, error = %e, action, "audit write failed");
     }
 }

@@ -13,6 +13,7 @@ use super::jwt::{TokenError, TokenKind, UserClaims};
 use crate::error::ApiError;
 use crate::request_context::record_identity;
 use crate::state::SharedState;
+use crate::store::Scope;
 
 /// The raw bearer token of a request, if the `Authorization` header carries one.
 pub fn bearer_token(req: &HttpRequest) -> Option<String> {
@@ -34,7 +35,10 @@ pub async fn validate_token<C: TokenKind + Send + 'static>(
     match state.tokens.validate::<C>(token) {
         Err(TokenError::UnknownKey) if state.keys().reload_due() => {
             let keys = state.keys().clone();
-            let reloaded = state.db.run(move |conn| keys.reload(conn)).await;
+            let reloaded = state
+                .db
+                .run_scoped(Scope::Service, move |conn| keys.reload(conn))
+                .await;
             if reloaded.is_err() {
                 return Err(TokenError::UnknownKey);
             }

@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 use super::cache::{ChartCache, ChartCacheKey};
 use crate::error::ApiError;
 use crate::store::dashboards::{self, DashboardRow};
-use crate::store::{tenants, Db};
+use crate::store::{tenants, Db, Scope};
 use crate::tenancy::TenantScope;
 
 /// A dashboard the scope's tenant may see, with its parsed spec and tenant settings.
@@ -103,7 +103,7 @@ impl DashboardService {
         let tenant_id = scope.tenant_id();
         let slug_owned = slug.to_owned();
         let (row, tenant) = db
-            .run(move |conn| {
+            .run_scoped(Scope::Tenant(tenant_id), move |conn| {
                 let row = dashboards::find_for_tenant(conn, tenant_id, &slug_owned)?;
                 let tenant = tenants::find_by_id(conn, tenant_id)?;
                 Ok((row, tenant))

@@ -8,7 +8,7 @@ use kyros_common::ids::UserId;
 use crate::auth::extractor::UserAuth;
 use crate::error::ApiError;
 use crate::state::SharedState;
-use crate::store::memberships;
+use crate::store::{memberships, Scope};
 
 /// The active tenants of an active user, as the wire type.
 pub async fn memberships_of(
@@ -17,7 +17,9 @@ pub async fn memberships_of(
 ) -> Result<Vec<TenantMembership>, ApiError> {
     let rows = state
         .db
-        .run(move |conn| memberships::tenants_of_user(conn, user_id))
+        .run_scoped(Scope::User(user_id), move |conn| {
+            memberships::tenants_of_user(conn, user_id)
+        })
         .await?;
     Ok(rows
         .into_iter()

@@ -3,12 +3,24 @@
 //! `DbConnection` is diesel's `MultiConnection` over both drivers, so every query in
 //! `store/` is written once. The pool is r2d2 with a manager that picks the driver
 //! from the configured URL (not by trial, as `MultiConnection::establish` would).
+//!
+//! Two ways in, kept apart on purpose:
+//! - [`Db::run_scoped`] for request work. On PostgreSQL it opens a transaction that
+//!   first switches to the restricted role `kyros_app` (`SET LOCAL ROLE`: owns no table,
+//!   no `BYPASSRLS`) and sets `app.current_tenant` / `app.current_user` with
+//!   `set_config(…, true)`: transaction-local, so a pooled connection never carries one
+//!   request's tenant into the next. Row-level security policies
+//!   (migrations/postgres/…_row_level_security) then filter every statement, even one
+//!   that forgets its `WHERE tenant_id`.
+//! - [`Db::run`] as the connecting role: start-up, migrations, seeding and the admin
+//!   API's cross-tenant work — the explicit privileged path.
 
 use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
 use diesel::r2d2::{self, ManageConnection, Pool, PooledConnection};
-use diesel::{Connection, PgConnection, SqliteConnection};
+use diesel::{Connection, PgConnection, RunQueryDsl, SqliteConnection};
+use kyros_common::ids::{TenantId, UserId};
 use secrecy::ExposeSecret;
 
 use crate::config::DatabaseSettings;
@@ -83,6 +95,48 @@ impl ManageConnection for ConnectionManager {
     }
 }
 
+/// Whose rows a unit of request work may see (PostgreSQL row-level security).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// No tenant and no user: tables without tenant rows only (sessions, keys).
+    Service,
+    /// One user's identity work (login, `/api/me`, token exchange): that user's
+    /// memberships and the tenants they belong to, no tenant's data.
+    User(UserId),
+    /// Everything of one tenant (and nothing of any other).
+    Tenant(TenantId),
+}
+
+/// The restricted role request work runs as (created by the migrations).
+pub const APP_ROLE: &str = "kyros_app";
+
+/// Within a [`Db::run_scoped`] transaction on PostgreSQL: from here on, also let the
+/// work see `user`'s own memberships (login learns who the user is mid-transaction).
+pub fn widen_to_user(conn: &mut DbConnection, user: UserId) -> StoreResult<()> {
+    if let DbConnection::Postgres(pg) = conn {
+        diesel::sql_query("SELECT set_config('app.current_user', $1, true)")
+            .bind::<diesel::sql_types::Text, _>(user.to_string())
+            .execute(pg)?;
+    }
+    Ok(())
+}
+
+fn enter_scope(pg: &mut PgConnection, scope: Scope) -> StoreResult<()> {
+    pg.batch_execute(&format!("SET LOCAL ROLE {APP_ROLE}"))?;
+    let (tenant, user) = match scope {
+        Scope::Service => (String::new(), String::new()),
+        Scope::User(user) => (String::new(), user.to_string()),
+        Scope::Tenant(tenant) => (tenant.to_string(), String::new()),
+    };
+    diesel::sql_query(
+        "SELECT set_config('app.current_tenant', $1, true), set_config('app.current_user', $2, true)",
+    )
+    .bind::<diesel::sql_types::Text, _>(tenant)
+    .bind::<diesel::sql_types::Text, _>(user)
+    .execute(pg)?;
+    Ok(())
+}
+
 /// The metadata store: a pool plus the dialect it speaks.
 #[derive(Clone)]
 pub struct Db {
@@ -119,7 +173,26 @@ impl Db {
         Ok(self.pool.get()?)
     }
 
-    /// Runs blocking store work on the blocking thread pool.
+    /// Runs request work for `scope` in one transaction on the blocking thread pool; on
+    /// PostgreSQL as `kyros_app` under row-level security (see the module docs).
+    pub async fn run_scoped<T, F>(&self, scope: Scope, work: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> StoreResult<T> + Send + 'static,
+    {
+        self.run(move |conn| {
+            conn.transaction(|conn| {
+                if let DbConnection::Postgres(pg) = conn {
+                    enter_scope(pg, scope)?;
+                }
+                work(conn)
+            })
+        })
+        .await
+    }
+
+    /// Runs blocking store work as the connecting role, outside row-level security's
+    /// restrictions (start-up, CLI, admin API). Request work uses [`Db::run_scoped`].
     pub async fn run<T, F>(&self, work: F) -> StoreResult<T>
     where
         T: Send + 'static,

@@ -14,7 +14,9 @@ pub mod sessions;
 pub mod tenants;
 pub mod users;
 
-pub use connection::{Db, DbConnection, Dialect, StoreError, StoreResult};
+pub use connection::{
+    widen_to_user, Db, DbConnection, Dialect, Scope, StoreError, StoreResult, APP_ROLE,
+};
 
 /// Current UTC time as stored in `TIMESTAMP` columns.
 pub fn now() -> chrono::NaiveDateTime {

@@ -21,7 +21,7 @@ use crate::auth::jwt::{TenantClaims, TokenError};
 use crate::error::ApiError;
 use crate::request_context::record_identity;
 use crate::state::SharedState;
-use crate::store::memberships;
+use crate::store::{memberships, Scope};
 
 #[derive(Debug, Clone)]
 pub struct TenantScope {
@@ -58,7 +58,9 @@ impl TenantScope {
             .map_err(|_| ApiError::from(TokenError::Invalid("bad subject")))?;
         let role = state
             .db
-            .run(move |conn| memberships::active_role(conn, user_id, tenant_id))
+            .run_scoped(Scope::Tenant(tenant_id), move |conn| {
+                memberships::active_role(conn, user_id, tenant_id)
+            })
             .await?
             .ok_or_else(|| {
                 ApiError::Unauthorized(

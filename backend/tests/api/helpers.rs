@@ -28,7 +28,7 @@ pub struct PgDatabase {
 }
 
 impl PgDatabase {
-    fn create() -> Self {
+    pub fn create() -> Self {
         let admin_url = std::env::var("KYROS_TEST_PG_URL")
             .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
         let name = format!("kyros_test_{}", uuid::Uuid::new_v4().simple());
@@ -39,7 +39,7 @@ impl PgDatabase {
         PgDatabase { admin_url, name }
     }
 
-    fn url(&self) -> String {
+    pub fn url(&self) -> String {
         match self.admin_url.rsplit_once('/') {
             Some((base, _)) => format!("{base}/{}", self.name),
             None => panic!("bad KYROS_TEST_PG_URL"),
@@ -63,6 +63,7 @@ pub struct TestApp {
     pub admin_address: String,
     pub client: reqwest::Client,
     pub db: Db,
+    pub settings: Settings,
     _data_dir: tempfile::TempDir,
     _pg: Option<PgDatabase>,
 }
@@ -110,6 +111,7 @@ pub async fn spawn_app_with(backend: Backend, extra: &[(&str, &str)]) -> TestApp
     let admin_address = format!("http://127.0.0.1:{}", app.admin_port());
     actix_web::rt::spawn(app.run_until_stopped());
     let db = Db::new(&settings.database, 2, std::time::Duration::from_secs(5));
+    let settings = settings.clone();
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .cookie_store(true)
@@ -120,6 +122,7 @@ pub async fn spawn_app_with(backend: Backend, extra: &[(&str, &str)]) -> TestApp
         admin_address,
         client,
         db,
+        settings,
         _data_dir: data_dir,
         _pg: pg,
     }

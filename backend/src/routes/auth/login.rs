@@ -11,7 +11,7 @@ use crate::auth::jwt::IssuedToken;
 use crate::auth::password::verify_password;
 use crate::error::ApiError;
 use crate::state::SharedState;
-use crate::store::{memberships, users};
+use crate::store::{memberships, users, widen_to_user, Scope};
 
 /// A verified user, ready for a token.
 pub struct Authenticated {
@@ -39,11 +39,14 @@ pub async fn authenticate(
     }
     let found = state
         .db
-        .run(move |conn| {
+        .run_scoped(Scope::Service, move |conn| {
             let user = users::find_by_email(conn, &email)?;
             let tenants = match &user {
                 Some(u) => match u.user_id() {
-                    Some(id) => memberships::tenants_of_user(conn, id)?,
+                    Some(id) => {
+                        widen_to_user(conn, id)?;
+                        memberships::tenants_of_user(conn, id)?
+                    }
                     None => Vec::new(),
                 },
                 None => Vec::new(),
@@ -94,7 +97,7 @@ pub async fn login_user(
     email: String,
     password: String,
 ) -> Result<Authenticated, ApiError> {
-    state.limits.check_login(req)?;
+    state.limits.check_login(req).await?;
     let claimed: String = crate::store::users::normalise_email(&email)
         .chars()
         .take(320)

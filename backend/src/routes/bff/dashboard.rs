@@ -12,8 +12,7 @@ use crate::dashboards::engine_error;
 use crate::error::ApiError;
 use crate::routes::dashboards::charts::dashboard_charts;
 use crate::state::SharedState;
-use crate::store::preferences;
-use diesel::Connection;
+use crate::store::{preferences, Scope};
 
 /// `GET /bff/dashboards/{slug}`.
 pub async fn bff_show_dashboard(
@@ -38,7 +37,9 @@ pub async fn bff_show_dashboard(
     audit::record(&state, e).await;
     let saved = state
         .db
-        .run(move |conn| preferences::find(conn, user, tenant, &dashboard_id))
+        .run_scoped(Scope::Tenant(tenant), move |conn| {
+            preferences::find(conn, user, tenant, &dashboard_id)
+        })
         .await?;
     // Saved filters are re-validated: a spec may have changed since they were saved.
     let saved_filters = saved
@@ -98,11 +99,9 @@ pub async fn bff_save_preferences(
     .detail(serde_json::json!({ "filters": filters.to_state() }));
     state
         .db
-        .run(move |conn| {
-            conn.transaction(|conn| {
-                preferences::save(conn, user, tenant, &dashboard_id, &json)?;
-                crate::store::audit::append(conn, &e)
-            })
+        .run_scoped(Scope::Tenant(tenant), move |conn| {
+            preferences::save(conn, user, tenant, &dashboard_id, &json)?;
+            crate::store::audit::append(conn, &e)
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -151,7 +150,8 @@ pub async fn bff_export_csv(
     }
     state
         .limits
-        .check_tenant(&who.scope.tenant_id().to_string())?;
+        .check_tenant(&who.scope.tenant_id().to_string())
+        .await?;
     let e = audit::entry(
         "csv_export",
         "success",

@@ -5,7 +5,7 @@ use kyros_common::api::dashboards::DashboardSummary;
 
 use crate::error::ApiError;
 use crate::state::SharedState;
-use crate::store::dashboards;
+use crate::store::{dashboards, Scope};
 use crate::tenancy::TenantScope;
 
 /// Dashboards of the scope's tenant as wire summaries.
@@ -16,7 +16,9 @@ pub async fn summaries(
     let tenant_id = scope.tenant_id();
     let rows = state
         .db
-        .run(move |conn| dashboards::for_tenant(conn, tenant_id))
+        .run_scoped(Scope::Tenant(tenant_id), move |conn| {
+            dashboards::for_tenant(conn, tenant_id)
+        })
         .await?;
     Ok(rows
         .into_iter()

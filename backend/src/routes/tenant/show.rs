@@ -5,14 +5,16 @@ use kyros_common::api::tenants::TenantDetail;
 
 use crate::error::ApiError;
 use crate::state::SharedState;
-use crate::store::tenants;
+use crate::store::{tenants, Scope};
 use crate::tenancy::TenantScope;
 
 pub async fn show_tenant(state: SharedState, scope: TenantScope) -> Result<HttpResponse, ApiError> {
     let tenant_id = scope.tenant_id();
     let tenant = state
         .db
-        .run(move |conn| tenants::find_by_id(conn, tenant_id))
+        .run_scoped(Scope::Tenant(tenant_id), move |conn| {
+            tenants::find_by_id(conn, tenant_id)
+        })
         .await?
         .ok_or_else(|| ApiError::not_found("tenant not found"))?;
     Ok(HttpResponse::Ok().json(TenantDetail {

@@ -19,7 +19,7 @@ use crate::auth::jwt::IssuedToken;
 use crate::error::ApiError;
 use crate::request_context::record_identity;
 use crate::state::SharedState;
-use crate::store::{memberships, tenants};
+use crate::store::{memberships, tenants, Scope};
 
 pub const GRANT_TYPE: &str = "urn:ietf:params:oauth:grant-type:token-exchange";
 pub const ACCESS_TOKEN_TYPE: &str = "urn:ietf:params:oauth:token-type:access_token";
@@ -137,7 +137,7 @@ pub async fn exchange_for_tenant(
     };
     let resolved = state
         .db
-        .run(move |conn| {
+        .run_scoped(Scope::User(user_id), move |conn| {
             let tenant = match target {
                 TenantRef::Id(id) => tenants::find_by_id(conn, id)?,
                 TenantRef::IdOrSlug(s) => match s.parse::<TenantId>() {
@@ -203,7 +203,7 @@ pub async fn exchange_token(
     req: HttpRequest,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    state.limits.check_login(&req)?;
+    state.limits.check_login(&req).await?;
     let (subject_token, target) = match media_type(&req).as_str() {
         "application/json" => parse_json(&req, &body)?,
         "application/x-www-form-urlencoded" => parse_form(&body)?,

@@ -1,0 +1,219 @@
+//! PostgreSQL row-level security, through the application's own request path
+//! (`Db::run_scoped`: `SET LOCAL ROLE kyros_app` + `set_config('app.current_tenant', …,
+//! true)`). The queries here deliberately forget their `WHERE tenant_id`.
+
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use kyros::store::schema::{preferences, tenant_dashboards, tenants, user_tenants};
+use kyros::store::{Db, DbConnection, Scope, StoreResult};
+use kyros_common::ids::TenantId;
+
+use crate::helpers::{spawn_app, Backend, TestApp};
+
+/// Every row's tenant in the tables holding tenant rows, unfiltered.
+fn visible_tenants(conn: &mut DbConnection) -> StoreResult<Vec<Vec<String>>> {
+    Ok(vec![
+        user_tenants::table
+            .select(user_tenants::tenant_id)
+            .load::<String>(conn)?,
+        tenant_dashboards::table
+            .select(tenant_dashboards::tenant_id)
+            .load::<String>(conn)?,
+        preferences::table
+            .select(preferences::tenant_id)
+            .load::<String>(conn)?,
+        tenants::table.select(tenants::id).load::<String>(conn)?,
+    ])
+}
+
+async fn ids(app: &TestApp) -> (TenantId, TenantId) {
+    let acme = app.tenant_id("acme-corp").await.parse().expect("uuid");
+    let beta = app.tenant_id("beta-ind").await.parse().expect("uuid");
+    (acme, beta)
+}
+
+async fn seen(db: &Db, scope: Scope) -> Vec<Vec<String>> {
+    db.run_scoped(scope, visible_tenants)
+        .await
+        .expect("scoped query")
+}
+
+#[actix_web::test]
+async fn an_unfiltered_query_sees_only_the_current_tenant_and_nothing_without_one() {
+    let app = spawn_app(Backend::Postgres).await;
+    let (acme, beta) = ids(&app).await;
+    // A preference row for each tenant, written as the owner (the privileged path).
+    let (a, b) = (acme.to_string(), beta.to_string());
+    let (a2, b2) = (a.clone(), b.clone());
+    app.db
+        .run(move |conn| {
+            conn.batch_execute(&format!(
+                "INSERT INTO preferences (user_id, tenant_id, dashboard_id, filters_json)
+                 SELECT m.user_id, m.tenant_id, d.id, '{{}}'
+                 FROM user_tenants m CROSS JOIN dashboards d
+                 WHERE m.tenant_id IN ('{a2}', '{b2}')"
+            ))?;
+            Ok(())
+        })
+        .await
+        .expect("seeded preferences");
+
+    let everything = app.db.run(visible_tenants).await.expect("privileged query");
+    for (table, rows) in [
+        "user_tenants",
+        "tenant_dashboards",
+        "preferences",
+        "tenants",
+    ]
+    .iter()
+    .zip(&everything)
+    {
+        assert!(
+            rows.contains(&a) && rows.contains(&b),
+            "the privileged path sees both tenants in {table}"
+        );
+    }
+
+    for tenant in [acme, beta] {
+        let own = tenant.to_string();
+        for (table, rows) in [
+            "user_tenants",
+            "tenant_dashboards",
+            "preferences",
+            "tenants",
+        ]
+        .iter()
+        .zip(seen(&app.db, Scope::Tenant(tenant)).await)
+        {
+            assert!(!rows.is_empty(), "{table}: the tenant sees its own rows");
+            assert!(
+                rows.iter().all(|t| *t == own),
+                "{table}: only {own}'s rows, got {rows:?}"
+            );
+        }
+    }
+    for (table, rows) in [
+        "user_tenants",
+        "tenant_dashboards",
+        "preferences",
+        "tenants",
+    ]
+    .iter()
+    .zip(seen(&app.db, Scope::Service).await)
+    {
+        assert!(
+            rows.is_empty(),
+            "{table}: no tenant set → no rows, got {rows:?}"
+        );
+    }
+    // A user scope sees that user's memberships and tenants, no tenant's dashboards.
+    let admin = app.user_id("admin@acme.com");
+    let [memberships, dashboards, _, tenants] =
+        <[Vec<String>; 4]>::try_from(seen(&app.db, Scope::User(admin)).await).expect("four tables");
+    assert_eq!(
+        memberships.len(),
+        2,
+        "admin@acme.com belongs to Acme and Beta"
+    );
+    assert_eq!(tenants.len(), 2);
+    assert!(dashboards.is_empty());
+}
+
+#[actix_web::test]
+async fn the_app_role_cannot_lift_or_bypass_row_level_security() {
+    let app = spawn_app(Backend::Postgres).await;
+    let (acme, beta) = ids(&app).await;
+    for statement in [
+        "ALTER TABLE user_tenants DISABLE ROW LEVEL SECURITY",
+        "ALTER TABLE preferences NO FORCE ROW LEVEL SECURITY",
+        "DROP POLICY app_user_tenants ON user_tenants",
+        "CREATE POLICY open ON user_tenants TO kyros_app USING (true)",
+        "SET LOCAL row_security = off; SELECT 1 FROM user_tenants",
+    ] {
+        let outcome = app
+            .db
+            .run_scoped(Scope::Tenant(acme), move |conn| {
+                conn.batch_execute(statement)?;
+                Ok(())
+            })
+            .await;
+        assert!(outcome.is_err(), "kyros_app must not run: {statement}");
+    }
+    // Writing another tenant's row from inside a tenant's scope is refused (WITH CHECK).
+    let beta_text = beta.to_string();
+    let outcome = app
+        .db
+        .run_scoped(Scope::Tenant(acme), move |conn| {
+            conn.batch_execute(&format!(
+                "INSERT INTO preferences (user_id, tenant_id, dashboard_id, filters_json)
+                 SELECT u.id, '{beta_text}', d.id, '{{}}' FROM users u, dashboards d LIMIT 1"
+            ))?;
+            Ok(())
+        })
+        .await;
+    assert!(outcome.is_err(), "a cross-tenant insert must be refused");
+
+    // The role itself: no superuser, no BYPASSRLS, owns nothing.
+    #[derive(QueryableByName)]
+    struct RoleFacts {
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        rolsuper: bool,
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        rolbypassrls: bool,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        owned: i64,
+    }
+    let facts = app
+        .db
+        .run(|conn| {
+            let DbConnection::Postgres(pg) = conn else {
+                panic!("PostgreSQL test");
+            };
+            Ok(diesel::sql_query(
+                "SELECT rolsuper, rolbypassrls,
+                        (SELECT count(*) FROM pg_tables WHERE tableowner = 'kyros_app') AS owned
+                 FROM pg_roles WHERE rolname = 'kyros_app'",
+            )
+            .get_result::<RoleFacts>(pg)?)
+        })
+        .await
+        .expect("role facts");
+    assert!(!facts.rolsuper && !facts.rolbypassrls && facts.owned == 0);
+}
+
+#[actix_web::test]
+async fn concurrent_tenants_on_a_pool_of_one_connection_never_see_each_other() {
+    let app = spawn_app(Backend::Postgres).await;
+    let (acme, beta) = ids(&app).await;
+    let single = Db::new(&app.settings.database, 1, Duration::from_secs(30));
+    let mut jobs = Vec::new();
+    for i in 0..60 {
+        let db = single.clone();
+        let tenant = if i % 2 == 0 { acme } else { beta };
+        jobs.push(actix_web::rt::spawn(async move {
+            let scope = if i % 3 == 0 {
+                Scope::Service
+            } else {
+                Scope::Tenant(tenant)
+            };
+            (scope, tenant, seen(&db, scope).await)
+        }));
+    }
+    for job in jobs {
+        let (scope, tenant, tables) = job.await.expect("job");
+        if let Scope::Tenant(_) = scope {
+            assert!(!tables[0].is_empty(), "the tenant sees its memberships");
+        }
+        for rows in tables {
+            match scope {
+                Scope::Tenant(_) => assert!(
+                    rows.iter().all(|t| *t == tenant.to_string()),
+                    "{scope:?} saw {rows:?}"
+                ),
+                _ => assert!(rows.is_empty(), "{scope:?} saw {rows:?}"),
+            }
+        }
+    }
+}
