@@ -60,7 +60,11 @@ pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval';
 style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; connect-src 'self'; \
 object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-fn security_headers(headers: &mut actix_web::http::header::HeaderMap, path: &str) {
+/// HSTS: only when this instance itself serves TLS (behind a TLS-terminating proxy,
+/// the proxy sets it).
+const HSTS: &str = "max-age=31536000; includeSubDomains";
+
+fn security_headers(headers: &mut actix_web::http::header::HeaderMap, path: &str, tls: bool) {
     let set = |headers: &mut actix_web::http::header::HeaderMap,
                name: &'static str,
                value: &'static str| {
@@ -71,6 +75,9 @@ fn security_headers(headers: &mut actix_web::http::header::HeaderMap, path: &str
     };
     set(headers, "content-security-policy", CSP);
     set(headers, "x-content-type-options", "nosniff");
+    if tls {
+        set(headers, "strict-transport-security", HSTS);
+    }
     set(headers, "referrer-policy", "no-referrer");
     set(headers, "x-frame-options", "DENY");
     set(headers, "cross-origin-opener-policy", "same-origin");
@@ -122,10 +129,10 @@ pub async fn request_context(
     req.extensions_mut()
         .insert(RefCell::new(LogIdentity::default()));
 
-    let timeout = req
+    let (timeout, tls) = req
         .app_data::<SharedState>()
-        .map(|state| state.settings.request_timeout)
-        .unwrap_or(std::time::Duration::from_secs(30));
+        .map(|state| (state.settings.request_timeout, state.settings.tls.is_some()))
+        .unwrap_or((std::time::Duration::from_secs(30), false));
     let result = match actix_web::rt::time::timeout(
         timeout,
         REQUEST_ID.scope(request_id.clone(), next.call(req)),
@@ -133,7 +140,7 @@ pub async fn request_context(
     .await
     {
         Ok(result) => result,
-        Err(_) => Err(FrameworkError::timed_out(&request_id).into()),
+        Err(_) => Err(FrameworkError::timed_out(&request_id, tls).into()),
     };
     let response: Result<ServiceResponse<BoxBody>, Error> = REQUEST_ID
         .scope(request_id.clone(), async {
@@ -169,7 +176,7 @@ pub async fn request_context(
                 // Handlers and extractors turn their errors into responses before this
                 // point; an error here comes from a framework middleware (e.g. the
                 // session store failing), rendered by `FrameworkError` as problem+json.
-                Err(err) => Err(FrameworkError::from_error(&err, &request_id).into()),
+                Err(err) => Err(FrameworkError::from_error(&err, &request_id, tls).into()),
             }
         })
         .await;
@@ -191,7 +198,7 @@ pub async fn request_context(
             .headers_mut()
             .insert(HeaderName::from_static("x-request-id"), v);
     }
-    security_headers(response.headers_mut(), &path);
+    security_headers(response.headers_mut(), &path, tls);
 
     let identity = response
         .request()
@@ -244,19 +251,21 @@ pub struct FrameworkError {
     status: StatusCode,
     detail: String,
     request_id: String,
+    tls: bool,
 }
 
 impl FrameworkError {
-    fn timed_out(request_id: &str) -> Self {
+    fn timed_out(request_id: &str, tls: bool) -> Self {
         tracing::warn!(request_id, "request timed out");
         FrameworkError {
             status: StatusCode::SERVICE_UNAVAILABLE,
             detail: "the request took too long".into(),
             request_id: request_id.to_owned(),
+            tls,
         }
     }
 
-    fn from_error(err: &Error, request_id: &str) -> Self {
+    fn from_error(err: &Error, request_id: &str, tls: bool) -> Self {
         let status = err.as_response_error().status_code();
         let (status, detail) = if status.is_server_error() {
             tracing::error!(request_id, error = %err, "request failed in middleware");
@@ -271,6 +280,7 @@ impl FrameworkError {
             status,
             detail,
             request_id: request_id.to_owned(),
+            tls,
         }
     }
 }
@@ -299,7 +309,7 @@ impl actix_web::ResponseError for FrameworkError {
                 .headers_mut()
                 .insert(HeaderName::from_static("x-request-id"), v);
         }
-        security_headers(response.headers_mut(), "/");
+        security_headers(response.headers_mut(), "/", self.tls);
         response
     }
 }

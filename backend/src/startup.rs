@@ -21,13 +21,14 @@ use sha2::{Digest, Sha512};
 use crate::auth::jwt::Tokens;
 use crate::auth::keys::KeyRing;
 use crate::auth::password::hash_password;
-use crate::bff::store::DbSessionStore;
+use crate::bff::store::{DbSessionStore, SessionBackend};
 use crate::bff::SESSION_COOKIE;
-use crate::config::Settings;
+use crate::config::{Settings, TlsFiles};
 use crate::dashboards::{ChartCache, DashboardService};
 use crate::error::ApiError;
 use crate::metrics::Metrics;
 use crate::ratelimit::Limits;
+use crate::redis_store::{self, RedisPool};
 use crate::request_context::request_context;
 use crate::state::AppState;
 use crate::store::{self, migrations, seed, Db};
@@ -37,10 +38,9 @@ use kyros_engine::Engine;
 /// Request bodies larger than this are refused with 413.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 const DB_POOL_SIZE: u32 = 16;
-const DB_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// The session middleware of `/bff`.
-pub type SessionLayer = SessionMiddleware<DbSessionStore>;
+pub type SessionLayer = SessionMiddleware<SessionBackend>;
 
 /// The key that encrypts the session cookie. Derived from `KYROS_SIGNING_KEY` when set,
 /// so every instance sharing that key reads every other instance's cookies; otherwise
@@ -64,7 +64,7 @@ fn session_ttl(settings: &Settings) -> CookieDuration {
     CookieDuration::seconds(i64::try_from(secs).unwrap_or(i64::MAX / 2))
 }
 
-pub fn session_layer(store: DbSessionStore, key: Key, ttl: CookieDuration) -> SessionLayer {
+pub fn session_layer(store: SessionBackend, key: Key, ttl: CookieDuration) -> SessionLayer {
     SessionMiddleware::builder(store, key)
         .cookie_name(SESSION_COOKIE.to_owned())
         .cookie_secure(true)
@@ -75,6 +75,51 @@ pub fn session_layer(store: DbSessionStore, key: Key, ttl: CookieDuration) -> Se
         .cookie_content_security(CookieContentSecurity::Private)
         .session_lifecycle(BrowserSession::default().state_ttl(ttl))
         .build()
+}
+
+/// The rustls configuration of `KYROS_TLS_CERT` / `KYROS_TLS_KEY` (PEM), ring provider,
+/// TLS 1.2 and 1.3.
+pub fn tls_config(files: &TlsFiles) -> anyhow::Result<rustls::ServerConfig> {
+    use rustls_pki_types::pem::PemObject;
+    use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+
+    let certs = CertificateDer::pem_file_iter(&files.cert)
+        .and_then(|certs| certs.collect::<Result<Vec<_>, _>>())
+        .with_context(|| format!("cannot read KYROS_TLS_CERT {}", files.cert.display()))?;
+    anyhow::ensure!(
+        !certs.is_empty(),
+        "KYROS_TLS_CERT {} holds no certificate",
+        files.cert.display()
+    );
+    let key = PrivateKeyDer::from_pem_file(&files.key)
+        .with_context(|| format!("cannot read KYROS_TLS_KEY {}", files.key.display()))?;
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .context("TLS protocol versions")?
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .context("KYROS_TLS_CERT and KYROS_TLS_KEY do not form a usable certificate and key")?;
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(config)
+}
+
+/// Sessions in Redis when a pool is given (checked with a PING: a Redis that is down at
+/// start is reported and the instance starts not ready, recovering when Redis returns),
+/// otherwise in the metadata database.
+async fn session_backend(db: &Db, redis: Option<&RedisPool>) -> anyhow::Result<SessionBackend> {
+    let Some(pool) = redis else {
+        return Ok(SessionBackend::Database(DbSessionStore::new(db.clone())));
+    };
+    if let Err(e) = redis_store::ping(pool).await {
+        tracing::warn!(error = %e, "Redis (REDIS_URL) is not answering yet; /ready reports 503 until it does");
+    }
+    let store = actix_session::storage::RedisSessionStore::builder_pooled(pool.clone())
+        .cache_keygen(|key| format!("kyros:session:{key}"))
+        .build()
+        .await
+        .context("building the Redis session store")?;
+    Ok(SessionBackend::Redis(store))
 }
 
 /// Deletes expired sessions every few minutes.
@@ -107,7 +152,11 @@ pub fn prepare_store(settings: &Settings) -> anyhow::Result<Db> {
             settings.data_dir.display()
         )
     })?;
-    let db = Db::new(&settings.database, DB_POOL_SIZE, DB_TIMEOUT);
+    let db = Db::new(
+        &settings.database,
+        DB_POOL_SIZE,
+        settings.dependency_timeout,
+    );
     let applied = migrations::run_pending(&db).context("migrating the metadata database")?;
     if applied > 0 {
         tracing::info!(applied, "migrations applied");
@@ -208,16 +257,25 @@ impl Application {
         let port = listener.local_addr()?.port();
         let admin_port = admin_listener.local_addr()?.port();
 
+        let tls = settings.tls.as_ref().map(tls_config).transpose()?;
         let key = cookie_key(&settings);
         let ttl = session_ttl(&settings);
-        spawn_session_purger(db.clone());
-        let session_db = db.clone();
+        let redis = match &settings.redis_url {
+            Some(url) => Some(redis_store::pool(url, settings.dependency_timeout)?),
+            None => None,
+        };
+        let session_store = session_backend(&db, redis.as_ref()).await?;
+        tracing::info!(store = session_store.kind(), "session store");
+        if matches!(session_store, SessionBackend::Database(_)) {
+            spawn_session_purger(db.clone());
+        }
         let metrics = Metrics::new().context("registering metrics")?;
         let limits = Limits::new(
             settings.login_rate_per_minute,
             settings.data_rate_per_minute,
             settings.trusted_proxies.clone(),
-        );
+        )
+        .shared_in(redis.clone());
         let dashboards = DashboardService::new(
             Engine::new(settings.data_dir.clone()),
             ChartCache::new(settings.cache_bytes),
@@ -230,6 +288,7 @@ impl Application {
             dashboards,
             metrics,
             limits,
+            redis,
         });
 
         let shell_dir = routes::shell::locate(state.settings.static_dir.as_deref());
@@ -239,7 +298,7 @@ impl Application {
         }
         let public_state = state.clone();
         let server = HttpServer::new(move || {
-            let sessions = session_layer(DbSessionStore::new(session_db.clone()), key.clone(), ttl);
+            let sessions = session_layer(session_store.clone(), key.clone(), ttl);
             App::new()
                 .app_data(public_state.clone())
                 .app_data(
@@ -264,8 +323,11 @@ impl Application {
                 .default_service(web::to(routes::not_found))
         })
         .client_request_timeout(Duration::from_secs(10))
-        .shutdown_timeout(5)
-        .listen(listener)?
+        .shutdown_timeout(5);
+        let server = match &tls {
+            Some(config) => server.listen_rustls_0_23(listener, config.clone())?,
+            None => server.listen(listener)?,
+        }
         .run();
 
         let admin_state = state;
@@ -283,8 +345,11 @@ impl Application {
                 .default_service(web::to(routes::not_found))
         })
         .workers(1)
-        .shutdown_timeout(5)
-        .listen(admin_listener)?
+        .shutdown_timeout(5);
+        let admin_server = match &tls {
+            Some(config) => admin_server.listen_rustls_0_23(admin_listener, config.clone())?,
+            None => admin_server.listen(admin_listener)?,
+        }
         .run();
 
         Ok(Application {
