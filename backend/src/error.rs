@@ -14,7 +14,7 @@ use crate::store::StoreError;
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum ApiError {
     BadRequest(ErrorCode, String),
     Unauthorized(ErrorCode, String),

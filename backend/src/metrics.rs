@@ -20,6 +20,8 @@ pub struct Metrics {
     pub cache_requests: IntCounterVec,
     pub tenant_requests: IntCounterVec,
     pub active_sessions: IntGauge,
+    /// Whole-dashboard computations since start (set from the service at scrape time).
+    pub dashboard_computations: IntGauge,
     tenant_labels: Mutex<HashSet<String>>,
 }
 
@@ -80,6 +82,11 @@ impl Metrics {
         )?;
         let active_sessions = IntGauge::new("kyros_active_sessions", "Live BFF sessions")?;
         registry.register(Box::new(active_sessions.clone()))?;
+        let dashboard_computations = IntGauge::new(
+            "kyros_dashboard_computations_total",
+            "Dashboards computed from tenant data since start (cache misses, coalesced)",
+        )?;
+        registry.register(Box::new(dashboard_computations.clone()))?;
         Ok(Metrics {
             registry,
             http_requests,
@@ -89,6 +96,7 @@ impl Metrics {
             cache_requests,
             tenant_requests,
             active_sessions,
+            dashboard_computations,
             tenant_labels: Mutex::new(HashSet::new()),
         })
     }

@@ -1,5 +1,6 @@
 //! Loading, filtering and computing a tenant's dashboards.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use actix_web::web;
@@ -70,6 +71,13 @@ pub struct DashboardService {
     engine: Engine,
     cache: ChartCache,
     specs: Cache<String, Arc<DashboardSpec>>,
+    /// Dashboard computations in flight, keyed like the chart cache (chart `*`): when
+    /// many requests miss the cache for the same tenant, dashboard, filters and data
+    /// version at once, one computes and the others wait for its result instead of
+    /// each scanning the data again. Entries live only seconds; the chart cache holds
+    /// the results.
+    inflight: moka::future::Cache<ChartCacheKey, Arc<Vec<ChartPayload>>>,
+    computations: Arc<AtomicU64>,
 }
 
 impl DashboardService {
@@ -78,6 +86,11 @@ impl DashboardService {
             engine,
             cache,
             specs: Cache::new(1_000),
+            inflight: moka::future::Cache::builder()
+                .max_capacity(1_000)
+                .time_to_live(std::time::Duration::from_secs(5))
+                .build(),
+            computations: Arc::new(AtomicU64::new(0)),
         }
     }
 
@@ -87,6 +100,11 @@ impl DashboardService {
 
     pub fn cache(&self) -> &ChartCache {
         &self.cache
+    }
+
+    /// How many whole dashboards were computed from tenant data since start.
+    pub fn computations(&self) -> u64 {
+        self.computations.load(Ordering::Relaxed)
     }
 
     /// The dashboard `slug` if it is assigned to the scope's tenant. A dashboard that
@@ -226,19 +244,29 @@ impl DashboardService {
         let thresholds = dashboard.thresholds.clone();
         let tenant = scope.tenant_id().as_uuid();
         let job_filters = filters.clone();
-        let computed =
-            web::block(move || engine.dashboard_charts(tenant, &spec, &job_filters, &thresholds))
+        let computations = self.computations.clone();
+        let computed = self
+            .inflight
+            .try_get_with(key_of("*"), async move {
+                computations.fetch_add(1, Ordering::Relaxed);
+                web::block(move || {
+                    engine.dashboard_charts(tenant, &spec, &job_filters, &thresholds)
+                })
                 .await
                 .map_err(ApiError::internal)?
-                .map_err(engine_error)?;
+                .map(Arc::new)
+                .map_err(engine_error)
+            })
+            .await
+            .map_err(|e| (*e).clone())?;
         let mut out = Vec::with_capacity(visible.len());
-        for chart in computed {
+        for chart in computed.iter() {
             let key = key_of(&chart.id);
-            let visible_chart = visible.contains(&chart.id.as_str());
-            let chart = Arc::new(chart);
-            self.cache.insert(key, chart.clone());
-            if visible_chart {
-                out.push((*chart).clone());
+            if self.cache.get(&key).is_none() {
+                self.cache.insert(key, Arc::new(chart.clone()));
+            }
+            if visible.contains(&chart.id.as_str()) {
+                out.push(chart.clone());
             }
         }
         Ok((out, false))

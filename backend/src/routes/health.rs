@@ -38,6 +38,11 @@ pub async fn ready(state: SharedState) -> Result<HttpResponse, ApiError> {
 
 /// `GET /metrics` (admin listener): Prometheus text format.
 pub async fn metrics(state: SharedState) -> HttpResponse {
+    let computed = state.dashboards.computations();
+    state
+        .metrics
+        .dashboard_computations
+        .set(i64::try_from(computed).unwrap_or(i64::MAX));
     if let Ok(live) = state.db.run(crate::store::sessions::count_live).await {
         state.metrics.active_sessions.set(live);
     }

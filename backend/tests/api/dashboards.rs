@@ -381,6 +381,27 @@ async fn the_browser_sees_specs_charts_saved_filters_and_csv(backend: Backend) {
     assert_eq!(response.status(), 404);
 }
 
+async fn concurrent_misses_compute_a_dashboard_once(backend: Backend) {
+    let app = spawn(backend).await;
+    let (token, _) = app.scoped_token("analyst@acme.com", "acme-corp").await;
+    let requests = (0..8).map(|_| charts(&app, &token, "customer-lifetime-value", "?segment=SMB"));
+    let bodies = futures_util::future::join_all(requests).await;
+    assert!(bodies.windows(2).all(|w| w[0]["charts"] == w[1]["charts"]));
+    let metrics = app
+        .client
+        .get(app.admin_url("/metrics"))
+        .send()
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        metrics.contains("kyros_dashboard_computations_total 1\n"),
+        "eight concurrent misses, one computation:\n{metrics}"
+    );
+}
+
 macro_rules! both {
     ($($name:ident),* $(,)?) => {
         $(
@@ -404,4 +425,5 @@ both!(
     unassigned_dashboards_look_exactly_like_missing_ones,
     rows_are_paginated_with_an_opaque_cursor,
     the_browser_sees_specs_charts_saved_filters_and_csv,
+    concurrent_misses_compute_a_dashboard_once,
 );
