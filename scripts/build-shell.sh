@@ -3,9 +3,18 @@
 # Installs the pinned tools only when missing (trunk 0.21.14, wasm-bindgen-cli 0.2.130,
 # npm echarts + binaryen); Trunk itself runs offline (Trunk.toml) with the release-wasm
 # cargo profile (frontend/index.html).
+#
+# Skips the build when dist/ is newer than every input; `--force` builds anyway.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
+
+inputs=(frontend common Trunk.toml Cargo.toml Cargo.lock package.json package-lock.json)
+if [ "${1:-}" != "--force" ] && [ -f dist/index.html ] \
+  && [ -z "$(find "${inputs[@]}" -newer dist/index.html -print -quit)" ]; then
+  log "shell up to date in dist/ (scripts/build-shell.sh --force rebuilds)"
+  exit 0
+fi
 
 ensure_rust_target
 ensure_node_modules
