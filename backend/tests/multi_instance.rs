@@ -1,4 +1,4 @@
-//! Two real `kyros serve` processes sharing one PostgreSQL database and one Redis
+//! Three real `kyros serve` processes sharing one PostgreSQL database and one Redis
 //! (`REDIS_URL`): a session started on one instance is the same session on the other,
 //! and losing an instance loses nothing.
 //!
@@ -182,9 +182,10 @@ fn active_tenant(me: &Value) -> &str {
 async fn two_instances_share_sessions_through_redis_and_survive_losing_one() {
     let pg = PgDatabase::create();
     let data = tempfile::tempdir().expect("temp dir");
-    // A first, alone: it migrates, seeds and generates the demo data; then B.
+    // A first, alone: it migrates, seeds and generates the demo data; then B and C.
     let a = start("a", &pg.url(), data.path()).await;
     let b = start("b", &pg.url(), data.path()).await;
+    let c = start("c", &pg.url(), data.path()).await;
     let mut browser = Browser {
         client: reqwest::Client::new(),
         cookie: None,
@@ -254,35 +255,34 @@ async fn two_instances_share_sessions_through_redis_and_survive_losing_one() {
     let saved = json!({ "filters": { "region": ["EMEA"] } });
     let (status, _) = browser
         .call(
-            &b,
+            &c,
             Method::PUT,
             "/bff/dashboards/risk-analysis/preferences",
             Some(saved),
         )
         .await;
-    assert_eq!(status, StatusCode::NO_CONTENT, "preferences saved on B");
+    assert_eq!(status, StatusCode::NO_CONTENT, "preferences saved on C");
 
-    // Lose B mid-run: A keeps serving the same session, and nothing B wrote is lost.
-    drop(b);
-    let (status, me) = browser.call(&a, Method::GET, "/bff/me", None).await;
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!(active_tenant(&me), "beta-ind");
-    let (status, detail) = browser
-        .call(&a, Method::GET, "/bff/dashboards/risk-analysis", None)
-        .await;
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!(detail["saved_filters"]["region"], json!(["EMEA"]));
+    // Lose C mid-run: A and B keep serving the same session, nothing C wrote is lost.
+    drop(c);
+    for instance in [&a, &b] {
+        let (status, me) = browser.call(instance, Method::GET, "/bff/me", None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(active_tenant(&me), "beta-ind");
+        let (status, detail) = browser
+            .call(instance, Method::GET, "/bff/dashboards/risk-analysis", None)
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(detail["saved_filters"]["region"], json!(["EMEA"]));
+    }
 
-    // A replacement instance joins; logging out on A ends the session there too.
-    let c = start("c", &pg.url(), data.path()).await;
-    let (status, _) = browser.call(&c, Method::GET, "/bff/me", None).await;
-    assert_eq!(status, StatusCode::OK, "the new instance knows the session");
+    // Log out on A: the session is refused on B (and on A).
     let old_cookie = browser.cookie.clone();
     let (status, _) = browser.call(&a, Method::POST, "/bff/logout", None).await;
     assert!(status.is_success(), "logout on A: {status}");
     browser.cookie = old_cookie;
-    let (status, problem) = browser.call(&c, Method::GET, "/bff/me", None).await;
-    assert_eq!(status, StatusCode::UNAUTHORIZED, "replayed on C: {problem}");
+    let (status, problem) = browser.call(&b, Method::GET, "/bff/me", None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "replayed on B: {problem}");
     let (status, _) = browser.call(&a, Method::GET, "/bff/me", None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "replayed on A");
 }
