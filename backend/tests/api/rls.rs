@@ -12,6 +12,14 @@ use kyros_common::ids::TenantId;
 
 use crate::helpers::{spawn_app, Backend, TestApp};
 
+/// The tables `visible_tenants` reads, in its order.
+const TABLES: [&str; 4] = [
+    "user_tenants",
+    "tenant_dashboards",
+    "preferences",
+    "tenants",
+];
+
 /// Every row's tenant in the tables holding tenant rows, unfiltered.
 fn visible_tenants(conn: &mut DbConnection) -> StoreResult<Vec<Vec<String>>> {
     Ok(vec![
@@ -61,15 +69,7 @@ async fn an_unfiltered_query_sees_only_the_current_tenant_and_nothing_without_on
         .expect("seeded preferences");
 
     let everything = app.db.run(visible_tenants).await.expect("privileged query");
-    for (table, rows) in [
-        "user_tenants",
-        "tenant_dashboards",
-        "preferences",
-        "tenants",
-    ]
-    .iter()
-    .zip(&everything)
-    {
+    for (table, rows) in TABLES.iter().zip(&everything) {
         assert!(
             rows.contains(&a) && rows.contains(&b),
             "the privileged path sees both tenants in {table}"
@@ -78,14 +78,9 @@ async fn an_unfiltered_query_sees_only_the_current_tenant_and_nothing_without_on
 
     for tenant in [acme, beta] {
         let own = tenant.to_string();
-        for (table, rows) in [
-            "user_tenants",
-            "tenant_dashboards",
-            "preferences",
-            "tenants",
-        ]
-        .iter()
-        .zip(seen(&app.db, Scope::Tenant(tenant)).await)
+        for (table, rows) in TABLES
+            .iter()
+            .zip(seen(&app.db, Scope::Tenant(tenant)).await)
         {
             assert!(!rows.is_empty(), "{table}: the tenant sees its own rows");
             assert!(
@@ -94,15 +89,7 @@ async fn an_unfiltered_query_sees_only_the_current_tenant_and_nothing_without_on
             );
         }
     }
-    for (table, rows) in [
-        "user_tenants",
-        "tenant_dashboards",
-        "preferences",
-        "tenants",
-    ]
-    .iter()
-    .zip(seen(&app.db, Scope::Service).await)
-    {
+    for (table, rows) in TABLES.iter().zip(seen(&app.db, Scope::Service).await) {
         assert!(
             rows.is_empty(),
             "{table}: no tenant set → no rows, got {rows:?}"
