@@ -24,6 +24,7 @@ use kyros::ratelimit::Limits;
 use kyros::startup::prepare_store;
 use kyros::state::AppState;
 use kyros::store::{tenants, users};
+use kyros::tenancy::cache::{Epoch, EpochCache};
 use kyros::tenancy::TenantScope;
 use kyros_common::api::dashboards::DashboardCharts;
 use kyros_common::api::tenants::Role;
@@ -77,11 +78,15 @@ fn warm(c: &mut Criterion) {
     let scoped = tokens
         .issue_tenant(&claims, tenant_id.as_uuid(), Role::Viewer)
         .expect("scoped token");
+    let epoch = Epoch::new(settings.metadata_cache_ttl);
     let state = web::Data::new(AppState {
         dashboards: DashboardService::new(
             Engine::new(settings.data_dir.clone()),
             ChartCache::new(settings.cache_bytes),
+            &epoch,
         ),
+        memberships: EpochCache::new(&epoch),
+        epoch,
         limits: Limits::new(1000, 1000, Vec::new()),
         metrics: Metrics::new().expect("metrics"),
         dummy_password_hash: String::new(),

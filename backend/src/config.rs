@@ -41,6 +41,12 @@ pub struct Settings {
     pub demo_rows: usize,
     /// Memory bound of the chart cache, bytes.
     pub cache_bytes: u64,
+    /// Memory bound of the decoded tenant data kept between computations, bytes
+    /// (`KYROS_DATA_CACHE_MB`; 0 = read the files for every computation).
+    pub data_cache_bytes: u64,
+    /// How long memberships and dashboard assignments may be remembered
+    /// (`KYROS_METADATA_CACHE_SECS`; `None` = ask the database on every request).
+    pub metadata_cache_ttl: Option<Duration>,
     /// The built shell (`KYROS_STATIC_DIR`); `None` → looked up next to the executable.
     pub static_dir: Option<PathBuf>,
     /// The first admin API client (`KYROS_ADMIN_CLIENT_ID` / `KYROS_ADMIN_CLIENT_SECRET`).
@@ -172,6 +178,36 @@ impl Settings {
                 })?,
         };
 
+        let data_cache_bytes = match get("KYROS_DATA_CACHE_MB") {
+            None => kyros_engine::DEFAULT_RESIDENT_BYTES,
+            Some(v) => v
+                .parse::<u64>()
+                .ok()
+                .filter(|n| *n <= 1_048_576)
+                .map(|mb| mb * 1024 * 1024)
+                .ok_or_else(|| {
+                    invalid(
+                        "KYROS_DATA_CACHE_MB",
+                        "expected megabytes between 0 (off) and 1048576",
+                    )
+                })?,
+        };
+
+        let metadata_cache_ttl = match get("KYROS_METADATA_CACHE_SECS") {
+            None => Some(Duration::from_secs(30)),
+            Some(v) => v
+                .parse::<u64>()
+                .ok()
+                .filter(|n| *n <= 3600)
+                .map(|n| (n > 0).then(|| Duration::from_secs(n)))
+                .ok_or_else(|| {
+                    invalid(
+                        "KYROS_METADATA_CACHE_SECS",
+                        "expected seconds between 0 (off) and 3600",
+                    )
+                })?,
+        };
+
         let admin_client = match (
             get("KYROS_ADMIN_CLIENT_ID"),
             get("KYROS_ADMIN_CLIENT_SECRET"),
@@ -281,6 +317,8 @@ impl Settings {
             generate_demo_data,
             demo_rows,
             cache_bytes,
+            data_cache_bytes,
+            metadata_cache_ttl,
             static_dir: get("KYROS_STATIC_DIR").map(PathBuf::from),
             admin_client,
             login_rate_per_minute,
@@ -447,6 +485,10 @@ mod tests {
             ("KYROS_GENERATE_DEMO_DATA", "maybe"),
             ("KYROS_DEMO_ROWS", "0"),
             ("KYROS_CACHE_MB", "lots"),
+            ("KYROS_DATA_CACHE_MB", "-1"),
+            ("KYROS_DATA_CACHE_MB", "2000000"),
+            ("KYROS_METADATA_CACHE_SECS", "forever"),
+            ("KYROS_METADATA_CACHE_SECS", "86400"),
             ("KYROS_LOGIN_RATE_PER_MIN", "0"),
             ("KYROS_TRUSTED_PROXIES", "10.0.0.1,nope"),
             ("REDIS_URL", "http://127.0.0.1:6379"),

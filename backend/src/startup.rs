@@ -5,9 +5,11 @@ use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::Duration;
 
-use actix_web::dev::{Server, ServerHandle};
+use actix_web::body::MessageBody;
+use actix_web::dev::{Server, ServerHandle, ServiceRequest, ServiceResponse};
 use actix_web::error::{JsonPayloadError, QueryPayloadError, UrlencodedError};
 use actix_web::middleware::from_fn;
+use actix_web::middleware::Next;
 use actix_web::{web, App, HttpRequest, HttpServer};
 use anyhow::Context;
 use secrecy::ExposeSecret;
@@ -30,8 +32,9 @@ use crate::metrics::Metrics;
 use crate::ratelimit::Limits;
 use crate::redis_store::{self, RedisPool};
 use crate::request_context::request_context;
-use crate::state::AppState;
+use crate::state::{AppState, SharedState};
 use crate::store::{self, migrations, seed, Db};
+use crate::tenancy::cache::{Epoch, EpochCache};
 use crate::{catalog, datagen, routes};
 use kyros_engine::Engine;
 
@@ -123,6 +126,22 @@ async fn session_backend(db: &Db, redis: Option<&RedisPool>) -> anyhow::Result<S
 }
 
 /// Deletes expired sessions every few minutes.
+/// After an admin request that may have changed tenancy metadata, re-reads the
+/// metadata epoch so that this instance forgets what it remembered at once (the other
+/// instances notice within a poll interval; see `tenancy::cache`).
+async fn metadata_changes(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let changes = !req.method().is_safe();
+    let state = req.app_data::<SharedState>().cloned();
+    let res = next.call(req).await?;
+    if let (true, Some(state)) = (changes, state) {
+        state.epoch.refresh(&state.db).await;
+    }
+    Ok(res)
+}
+
 fn spawn_session_purger(db: Db) {
     actix_web::rt::spawn(async move {
         let mut interval = actix_web::rt::time::interval(Duration::from_secs(300));
@@ -276,11 +295,16 @@ impl Application {
             settings.trusted_proxies.clone(),
         )
         .shared_in(redis.clone());
+        let epoch = Epoch::new(settings.metadata_cache_ttl);
+        epoch.spawn_poller(db.clone());
         let dashboards = DashboardService::new(
-            Engine::new(settings.data_dir.clone()),
+            Engine::with_resident_budget(settings.data_dir.clone(), settings.data_cache_bytes),
             ChartCache::new(settings.cache_bytes),
+            &epoch,
         );
         let state = web::Data::new(AppState {
+            memberships: EpochCache::new(&epoch),
+            epoch,
             settings,
             db,
             tokens,
@@ -340,6 +364,7 @@ impl Application {
                         .error_handler(json_error),
                 )
                 .app_data(web::PayloadConfig::default().limit(MAX_BODY_BYTES))
+                .wrap(from_fn(metadata_changes))
                 .wrap(from_fn(request_context))
                 .configure(routes::configure_admin)
                 .default_service(web::to(routes::not_found))

@@ -8,6 +8,9 @@ use crate::dashboards::DashboardService;
 use crate::metrics::Metrics;
 use crate::ratelimit::Limits;
 use crate::store::Db;
+use crate::tenancy::cache::{Epoch, EpochCache};
+use kyros_common::api::tenants::Role;
+use kyros_common::ids::{TenantId, UserId};
 
 pub struct AppState {
     pub settings: Settings,
@@ -20,6 +23,10 @@ pub struct AppState {
     pub limits: Limits,
     /// `REDIS_URL`'s pool (sessions, shared rate limits), checked by `/ready`.
     pub redis: Option<crate::redis_store::RedisPool>,
+    /// When remembered tenancy metadata may be used (see `tenancy::cache`).
+    pub epoch: Arc<Epoch>,
+    /// Active memberships: (user, tenant) → role, `None` when not (or no longer) active.
+    pub memberships: EpochCache<(UserId, TenantId), Option<Role>>,
 }
 
 pub type SharedState = actix_web::web::Data<AppState>;

@@ -276,6 +276,70 @@ async fn two_instances_share_sessions_through_redis_and_survive_losing_one() {
         assert_eq!(detail["saved_filters"]["region"], json!(["EMEA"]));
     }
 
+    // A revocation written elsewhere (here: straight into the database, with the
+    // metadata epoch bumped as every writer in `store/` does) reaches the membership
+    // each instance remembers within its 250 ms epoch poll.
+    let api = reqwest::Client::new();
+    let login: Value = api
+        .post(format!("{}/api/auth/login", a.base))
+        .json(&json!({ "email": "admin@acme.com", "password": PASSWORD }))
+        .send()
+        .await
+        .expect("login")
+        .json()
+        .await
+        .expect("json");
+    let user_token = login["access_token"].as_str().expect("user token");
+    let beta: String = diesel::dsl::select(diesel::dsl::sql::<diesel::sql_types::Text>(
+        "(SELECT id FROM tenants WHERE slug = 'beta-ind')",
+    ))
+    .get_result(&mut conn)
+    .expect("beta id");
+    let exchanged: Value = api
+        .post(format!("{}/api/token/exchange", b.base))
+        .bearer_auth(user_token)
+        .json(&json!({ "tenant_id": beta }))
+        .send()
+        .await
+        .expect("exchange")
+        .json()
+        .await
+        .expect("json");
+    let scoped = exchanged["access_token"].as_str().expect("scoped token");
+    let tenant_status = |instance: &Instance| {
+        let request = api
+            .get(format!("{}/api/tenant/{beta}", instance.base))
+            .bearer_auth(scoped)
+            .send();
+        async move { request.await.expect("request").status() }
+    };
+    for instance in [&a, &b] {
+        assert_eq!(tenant_status(instance).await, StatusCode::OK);
+    }
+    conn.batch_execute(
+        "DELETE FROM user_tenants \
+         WHERE user_id = (SELECT id FROM users WHERE email = 'admin@acme.com') \
+           AND tenant_id = (SELECT id FROM tenants WHERE slug = 'beta-ind'); \
+         UPDATE metadata_epoch SET epoch = epoch + 1;",
+    )
+    .expect("revoked");
+    for instance in [&a, &b] {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let status = tenant_status(instance).await;
+            if status == StatusCode::UNAUTHORIZED {
+                break;
+            }
+            assert_eq!(
+                status,
+                StatusCode::OK,
+                "only the remembered answer, then 401"
+            );
+            assert!(Instant::now() < deadline, "the revocation was not noticed");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     // Log out on A: the session is refused on B (and on A).
     let old_cookie = browser.cookie.clone();
     let (status, _) = browser.call(&a, Method::POST, "/bff/logout", None).await;

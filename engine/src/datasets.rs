@@ -36,6 +36,9 @@ pub struct ColumnDef {
     /// The closed set of values of a categorical text column, in display order.
     /// Empty for free-text and non-text columns.
     pub categories: &'static [&'static str],
+    /// An identifier (customer or account id): free text, many distinct values,
+    /// counted with `count_distinct`.
+    pub identifier: bool,
 }
 
 impl ColumnDef {
@@ -91,6 +94,16 @@ const fn column(name: &'static str, ty: ColumnType) -> ColumnDef {
         name,
         ty,
         categories: &[],
+        identifier: false,
+    }
+}
+
+const fn identifier(name: &'static str) -> ColumnDef {
+    ColumnDef {
+        name,
+        ty: ColumnType::Text,
+        categories: &[],
+        identifier: true,
     }
 }
 
@@ -99,6 +112,7 @@ const fn categorical(name: &'static str, categories: &'static [&'static str]) ->
         name,
         ty: ColumnType::Text,
         categories,
+        identifier: false,
     }
 }
 
@@ -106,7 +120,7 @@ pub static CUSTOMERS: DatasetDef = DatasetDef {
     name: "customers",
     columns: &[
         column("tenant_id", ColumnType::Text),
-        column("customer_id", ColumnType::Text),
+        identifier("customer_id"),
         column("customer_name", ColumnType::Text),
         column("cohort_month", ColumnType::Month),
         categorical("segment", SEGMENTS),
@@ -124,7 +138,7 @@ pub static EXPOSURES: DatasetDef = DatasetDef {
     name: "exposures",
     columns: &[
         column("tenant_id", ColumnType::Text),
-        column("account_id", ColumnType::Text),
+        identifier("account_id"),
         categorical("transaction_type", TRANSACTION_TYPES),
         column("earn_month", ColumnType::Month),
         column("risk_score", ColumnType::Float),

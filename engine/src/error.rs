@@ -24,6 +24,9 @@ pub enum EngineError {
     Polars(#[from] polars::error::PolarsError),
     #[error("serialisation error: {0}")]
     Json(#[from] serde_json::Error),
+    /// A failure shared by every request that waited for the same load.
+    #[error("{0}")]
+    Shared(std::sync::Arc<EngineError>),
 }
 
 impl From<FilterError> for EngineError {

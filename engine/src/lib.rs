@@ -19,12 +19,12 @@ mod export;
 pub mod filters;
 pub mod generate;
 mod query;
+mod resident;
 mod rows;
 pub mod spec;
 mod thresholds;
 
 use std::path::{Path, PathBuf};
-use std::time::UNIX_EPOCH;
 
 use kyros_common::api::dashboards::ChartPayload;
 use polars::prelude::{DataFrame, IntoLazy};
@@ -42,18 +42,51 @@ pub use thresholds::Thresholds;
 use datasets::DatasetDef;
 use spec::ChartSpec;
 
-/// Evaluates dashboards over the tenant files under `data_dir`.
+/// The default memory budget for resident tenant data: 1 GiB.
+pub const DEFAULT_RESIDENT_BYTES: u64 = 1 << 30;
+
+/// Evaluates dashboards over the tenant files under `data_dir`. Cheap to clone: clones
+/// share the resident data.
 #[derive(Debug, Clone)]
 pub struct Engine {
     data_dir: PathBuf,
+    resident: resident::Resident,
 }
 
 impl Engine {
-    /// An engine reading `<data_dir>/processed/<tenant_id>/<dataset>.parquet`.
+    /// An engine reading `<data_dir>/processed/<tenant_id>/<dataset>.parquet`, keeping
+    /// up to [`DEFAULT_RESIDENT_BYTES`] of decoded tenant data in memory.
     pub fn new(data_dir: impl Into<PathBuf>) -> Engine {
+        Engine::with_resident_budget(data_dir, DEFAULT_RESIDENT_BYTES)
+    }
+
+    /// An engine keeping up to `budget_bytes` of decoded tenant data in memory between
+    /// computations (least recently used first out); 0 scans the files every time.
+    pub fn with_resident_budget(data_dir: impl Into<PathBuf>, budget_bytes: u64) -> Engine {
         Engine {
             data_dir: data_dir.into(),
+            resident: resident::Resident::new(budget_bytes),
         }
+    }
+
+    /// Bytes of tenant data resident in memory now (an estimate).
+    pub fn resident_bytes(&self) -> u64 {
+        self.resident.weighted_size()
+    }
+
+    /// Forgets all resident data: the next computation of each tenant decodes its files
+    /// again (the data itself is unchanged; for measurements and tests).
+    pub fn drop_resident(&self) {
+        self.resident.clear();
+    }
+
+    /// Makes the tenant's datasets resident ahead of its first dashboard (e.g. when a
+    /// user selects the tenant). A no-op for data already resident, or without a budget.
+    pub fn prefetch(&self, tenant_id: Uuid) -> Result<(), EngineError> {
+        for dataset in datasets::DATASETS.iter().copied() {
+            self.resident.frame(&self.data_dir, tenant_id, dataset)?;
+        }
+        Ok(())
     }
 
     pub fn data_dir(&self) -> &Path {
@@ -129,10 +162,7 @@ impl Engine {
     /// Changes whenever the dataset file changes (size and modification time), for
     /// cache keys; `None` when the tenant has no such file or the dataset is unknown.
     pub fn data_version(&self, tenant_id: Uuid, dataset: &str) -> Option<String> {
-        let path = datasets::dataset(dataset)?.path(&self.data_dir, tenant_id);
-        let meta = std::fs::metadata(path).ok()?;
-        let modified = meta.modified().ok()?.duration_since(UNIX_EPOCH).ok()?;
-        Some(format!("{}-{}", meta.len(), modified.as_nanos()))
+        resident::file_version(&datasets::dataset(dataset)?.path(&self.data_dir, tenant_id))
     }
 
     fn load(
@@ -143,13 +173,14 @@ impl Engine {
         dataset: &'static DatasetDef,
         columns: &std::collections::BTreeSet<&str>,
     ) -> Result<Option<DataFrame>, EngineError> {
-        let predicate = query::filter_predicate(spec, filters, dataset)?;
-        query::load_filtered(
-            &dataset.path(&self.data_dir, tenant_id),
-            dataset,
-            predicate,
-            columns,
-        )
+        if !self.resident.enabled() {
+            let path = dataset.path(&self.data_dir, tenant_id);
+            return query::load_filtered(&path, spec, filters, dataset, columns);
+        }
+        self.resident
+            .frame(&self.data_dir, tenant_id, dataset)?
+            .map(|frame| query::restrict(&frame, spec, filters, dataset, columns))
+            .transpose()
     }
 }
 

@@ -352,3 +352,125 @@ fn a_tenant_without_files_pages_and_exports_nothing() {
         .expect("utf8")
         .starts_with("tenant_id,"));
 }
+
+/// Filter combinations touching every kind of filter of every shipped dashboard.
+fn filter_cases() -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
+    let mut cases = Vec::new();
+    for (slug, _, _, _) in BUILTIN_SPECS {
+        cases.push((*slug, vec![]));
+    }
+    cases.push((
+        "customer-lifetime-value",
+        vec![
+            ("segment", "SMB"),
+            ("segment", "Enterprise"),
+            ("region", "EMEA"),
+            ("cohort_from", "2023-01"),
+            ("cohort_to", "2024-06"),
+        ],
+    ));
+    cases.push(("customer-lifetime-value", vec![("channel", "Partner")]));
+    cases.push(("channel-performance", vec![("cohort_from", "")]));
+    cases.push((
+        "channel-performance",
+        vec![("channel", "Online"), ("segment", "Consumer")],
+    ));
+    cases.push((
+        "risk-analysis",
+        vec![
+            ("transaction_type", "Purchase"),
+            ("transaction_type", "Refund"),
+            ("risk_score_from", "0.3"),
+            ("risk_score_to", "0.9"),
+            ("earn_month_from", "2024-01"),
+        ],
+    ));
+    cases.push((
+        "risk-analysis",
+        vec![("region", "APAC"), ("region", "LATAM")],
+    ));
+    cases
+}
+
+#[test]
+fn resident_data_gives_the_same_charts_as_scanning_the_files() {
+    let (dir, resident) = fixture();
+    let scanning = Engine::with_resident_budget(dir.path(), 0);
+    for (slug, query) in filter_cases() {
+        let spec = spec(slug);
+        let filters = parse_filters(&spec, &pairs(&query)).expect("valid filters");
+        let thresholds = Thresholds::from_spec(&spec);
+        let compute = |engine: &Engine| {
+            serde_json::to_value(
+                engine
+                    .dashboard_charts(TENANT, &spec, &filters, &thresholds)
+                    .expect("charts"),
+            )
+            .expect("json")
+        };
+        let from_files = compute(&scanning);
+        assert_eq!(compute(resident), from_files, "{slug} {query:?} (resident)");
+        assert_eq!(compute(resident), from_files, "{slug} {query:?} (again)");
+    }
+    assert!(
+        resident.resident_bytes() > 0,
+        "the tenant's data stayed in memory"
+    );
+    assert_eq!(scanning.resident_bytes(), 0, "a zero budget keeps nothing");
+}
+
+#[test]
+fn resident_data_follows_a_rewritten_file_and_stays_within_its_budget() {
+    let dir = TempDir::new().expect("temp dir");
+    let tenant = Uuid::from_u128(0x5eed_0000_0000_4000_8000_0000_0000_0003);
+    generate_tenant(dir.path(), tenant, &demo_profile(tenant, 400)).expect("generated");
+    let engine = Engine::with_resident_budget(dir.path(), 64 * 1024 * 1024);
+    let spec = spec("customer-lifetime-value");
+    let thresholds = Thresholds::from_spec(&spec);
+    let customers = || {
+        engine
+            .chart(tenant, &spec, "customers", &Filters::none(), &thresholds)
+            .expect("kpi")
+            .kpi
+            .expect("value")
+            .value
+    };
+    let before = customers();
+    let loaded = engine.resident_bytes();
+    assert!(loaded > 0 && loaded <= 64 * 1024 * 1024, "{loaded} bytes");
+
+    // New data (another size): a new file version, so the resident copy is not used.
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    generate_tenant(dir.path(), tenant, &demo_profile(tenant, 900)).expect("regenerated");
+    let after = customers();
+    assert_ne!(before, after, "the rewritten file is read again");
+    let scanning = Engine::with_resident_budget(dir.path(), 0);
+    let fresh = scanning
+        .chart(tenant, &spec, "customers", &Filters::none(), &thresholds)
+        .expect("kpi")
+        .kpi
+        .expect("value")
+        .value;
+    assert_eq!(after, fresh);
+
+    // Removed data: "no data", never the resident copy of the old file.
+    std::fs::remove_dir_all(dir.path().join("processed")).expect("removed");
+    let chart = engine
+        .chart(tenant, &spec, "customers", &Filters::none(), &thresholds)
+        .expect("empty chart");
+    assert!(chart.empty, "a tenant whose files are gone has no data");
+
+    // A budget smaller than one frame keeps nothing, and still answers.
+    let tiny = Engine::with_resident_budget(dir.path(), 1024);
+    generate_tenant(dir.path(), tenant, &demo_profile(tenant, 400)).expect("generated");
+    tiny.prefetch(tenant).expect("prefetch");
+    assert!(tiny.resident_bytes() <= 1024, "{}", tiny.resident_bytes());
+    assert_eq!(
+        tiny.chart(tenant, &spec, "customers", &Filters::none(), &thresholds)
+            .expect("kpi")
+            .kpi
+            .expect("value")
+            .value,
+        before
+    );
+}

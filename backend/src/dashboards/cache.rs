@@ -1,6 +1,7 @@
 //! The chart cache: computed chart payloads keyed by tenant, dashboard, chart,
 //! normalised filters and data version, bounded by memory (moka, weighed by the size of
-//! the JSON).
+//! the JSON). Whole serialised `/charts` responses live in the same cache and bound,
+//! under the same kind of key.
 //!
 //! `ChartCacheKey` can only be built from a `TenantScope`, so no code path can look up or
 //! store an entry without the tenant of a validated token; a cached chart therefore can
@@ -8,6 +9,7 @@
 
 use std::sync::Arc;
 
+use bytes::Bytes;
 use kyros_common::api::dashboards::ChartPayload;
 use kyros_common::ids::TenantId;
 use moka::sync::Cache;
@@ -47,9 +49,16 @@ impl ChartCacheKey {
     }
 }
 
+/// One cached value: a chart, or a whole serialised response.
+#[derive(Clone)]
+enum Entry {
+    Chart(Arc<ChartPayload>),
+    Response(Bytes),
+}
+
 #[derive(Clone)]
 pub struct ChartCache {
-    inner: Cache<ChartCacheKey, Arc<ChartPayload>>,
+    inner: Cache<ChartCacheKey, Entry>,
 }
 
 impl ChartCache {
@@ -57,11 +66,13 @@ impl ChartCache {
     pub fn new(max_bytes: u64) -> Self {
         let inner = Cache::builder()
             .max_capacity(max_bytes)
-            .weigher(|key: &ChartCacheKey, value: &Arc<ChartPayload>| {
-                let size = serde_json::to_string(value.as_ref())
-                    .map(|s| s.len())
-                    .unwrap_or(1024)
-                    + key.dashboard.len()
+            .weigher(|key: &ChartCacheKey, value: &Entry| {
+                let size = match value {
+                    Entry::Chart(chart) => serde_json::to_string(chart.as_ref())
+                        .map(|s| s.len())
+                        .unwrap_or(1024),
+                    Entry::Response(body) => body.len(),
+                } + key.dashboard.len()
                     + key.chart.len()
                     + key.filters.len()
                     + key.version.len()
@@ -73,11 +84,25 @@ impl ChartCache {
     }
 
     pub fn get(&self, key: &ChartCacheKey) -> Option<Arc<ChartPayload>> {
-        self.inner.get(key)
+        match self.inner.get(key)? {
+            Entry::Chart(chart) => Some(chart),
+            Entry::Response(_) => None,
+        }
     }
 
     pub fn insert(&self, key: ChartCacheKey, value: Arc<ChartPayload>) {
-        self.inner.insert(key, value);
+        self.inner.insert(key, Entry::Chart(value));
+    }
+
+    pub fn response(&self, key: &ChartCacheKey) -> Option<Bytes> {
+        match self.inner.get(key)? {
+            Entry::Response(body) => Some(body),
+            Entry::Chart(_) => None,
+        }
+    }
+
+    pub fn insert_response(&self, key: ChartCacheKey, body: Bytes) {
+        self.inner.insert(key, Entry::Response(body));
     }
 
     pub fn entry_count(&self) -> u64 {

@@ -4,9 +4,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use actix_web::web;
-use kyros_common::api::dashboards::{ChartPayload, DashboardView, FilterState, RowsPage};
+use bytes::Bytes;
+use kyros_common::api::dashboards::{
+    ChartPayload, DashboardCharts, DashboardView, FilterState, RowsPage,
+};
 use kyros_common::api::tenants::Branding;
 use kyros_common::error::ErrorCode;
+use kyros_common::ids::TenantId;
 use kyros_engine::{DashboardSpec, Engine, EngineError, Filters, Thresholds};
 use moka::sync::Cache;
 use sha2::{Digest, Sha256};
@@ -15,6 +19,7 @@ use super::cache::{ChartCache, ChartCacheKey};
 use crate::error::ApiError;
 use crate::store::dashboards::{self, DashboardRow};
 use crate::store::{tenants, Db, Scope};
+use crate::tenancy::cache::{Epoch, EpochCache};
 use crate::tenancy::TenantScope;
 
 /// A dashboard the scope's tenant may see, with its parsed spec and tenant settings.
@@ -78,11 +83,19 @@ pub struct DashboardService {
     /// the results.
     inflight: moka::future::Cache<ChartCacheKey, Arc<Vec<ChartPayload>>>,
     computations: Arc<AtomicU64>,
+    /// (tenant, slug) → the dashboard as that tenant sees it (`None`: not assigned),
+    /// remembered while tenancy metadata is unchanged (`tenancy::cache`).
+    assignments: EpochCache<(TenantId, String), Option<Arc<LoadedDashboard>>>,
 }
 
+/// The chart id under which a whole `/charts` response is cached (chart ids are slugs,
+/// so it cannot collide with one).
+const RESPONSE: &str = "#response";
+
 impl DashboardService {
-    pub fn new(engine: Engine, cache: ChartCache) -> Self {
+    pub fn new(engine: Engine, cache: ChartCache, epoch: &Arc<Epoch>) -> Self {
         DashboardService {
+            assignments: EpochCache::new(epoch),
             engine,
             cache,
             specs: Cache::new(1_000),
@@ -114,11 +127,25 @@ impl DashboardService {
         db: &Db,
         scope: &TenantScope,
         slug: &str,
-    ) -> Result<LoadedDashboard, ApiError> {
+    ) -> Result<Arc<LoadedDashboard>, ApiError> {
         if slug.is_empty() || slug.len() > 100 || slug.chars().any(char::is_control) {
             return Err(not_found());
         }
         let tenant_id = scope.tenant_id();
+        self.assignments
+            .get_or_load((tenant_id, slug.to_owned()), || {
+                self.load_uncached(db, tenant_id, slug)
+            })
+            .await?
+            .ok_or_else(not_found)
+    }
+
+    async fn load_uncached(
+        &self,
+        db: &Db,
+        tenant_id: TenantId,
+        slug: &str,
+    ) -> Result<Option<Arc<LoadedDashboard>>, ApiError> {
         let slug_owned = slug.to_owned();
         let (row, tenant) = db
             .run_scoped(Scope::Tenant(tenant_id), move |conn| {
@@ -128,7 +155,7 @@ impl DashboardService {
             })
             .await?;
         let (Some(row), Some(tenant)) = (row, tenant) else {
-            return Err(not_found());
+            return Ok(None);
         };
         let spec_key = digest(&[&row.slug, &row.spec_json]);
         let spec = match self.specs.get(&spec_key) {
@@ -150,14 +177,14 @@ impl DashboardService {
             .cloned()
             .unwrap_or_default();
         let fingerprint = digest(&[&spec_key, &thresholds.cache_key()]);
-        Ok(LoadedDashboard {
+        Ok(Some(Arc::new(LoadedDashboard {
             branding: tenant.branding(),
             row,
             spec,
             thresholds,
             hidden,
             fingerprint,
-        })
+        })))
     }
 
     /// Parses `query` into filters; the names in `reserved` are the endpoint's own
@@ -213,6 +240,41 @@ impl DashboardService {
         version
     }
 
+    /// The `/charts` response body (JSON of [`DashboardCharts`]) and whether it came
+    /// from the cache. The serialised body is cached as a whole (keyed like its charts,
+    /// plus the tenant's hidden charts), so a repeated request costs a lookup.
+    pub async fn charts_response(
+        &self,
+        scope: &TenantScope,
+        dashboard: &LoadedDashboard,
+        filters: &Filters,
+    ) -> Result<(Bytes, bool), ApiError> {
+        let version = self.version(scope, dashboard);
+        let filter_key = filters.cache_key();
+        let slug = &dashboard.row.slug;
+        let response_key = ChartCacheKey::new(
+            scope,
+            slug,
+            RESPONSE,
+            &filter_key,
+            &format!("{version}|{}", dashboard.hidden.join(",")),
+        );
+        if let Some(body) = self.cache.response(&response_key) {
+            return Ok((body, true));
+        }
+        let (charts, cached) = self
+            .charts_of_version(scope, dashboard, filters, &version, &filter_key)
+            .await?;
+        let body = DashboardCharts {
+            dashboard: slug.clone(),
+            filters: filters.to_state(),
+            charts,
+        };
+        let body = Bytes::from(serde_json::to_vec(&body).map_err(ApiError::internal)?);
+        self.cache.insert_response(response_key, body.clone());
+        Ok((body, cached))
+    }
+
     /// Every visible chart, from the cache where possible; otherwise computed on the
     /// blocking pool (all charts at once, sharing one scan per dataset) and cached.
     pub async fn charts(
@@ -223,8 +285,20 @@ impl DashboardService {
     ) -> Result<(Vec<ChartPayload>, bool), ApiError> {
         let version = self.version(scope, dashboard);
         let filter_key = filters.cache_key();
+        self.charts_of_version(scope, dashboard, filters, &version, &filter_key)
+            .await
+    }
+
+    async fn charts_of_version(
+        &self,
+        scope: &TenantScope,
+        dashboard: &LoadedDashboard,
+        filters: &Filters,
+        version: &str,
+        filter_key: &str,
+    ) -> Result<(Vec<ChartPayload>, bool), ApiError> {
         let slug = &dashboard.row.slug;
-        let key_of = |chart: &str| ChartCacheKey::new(scope, slug, chart, &filter_key, &version);
+        let key_of = |chart: &str| ChartCacheKey::new(scope, slug, chart, filter_key, version);
         let visible: Vec<&str> = dashboard
             .spec
             .charts()

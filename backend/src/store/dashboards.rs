@@ -54,7 +54,7 @@ pub fn insert(conn: &mut DbConnection, row: &DashboardRow) -> StoreResult<()> {
     diesel::insert_into(dashboards::table)
         .values(row)
         .execute(conn)?;
-    Ok(())
+    super::epoch::bump(conn)
 }
 
 pub fn assign(conn: &mut DbConnection, tenant: TenantId, dashboard_id: &str) -> StoreResult<bool> {
@@ -71,6 +71,7 @@ pub fn assign(conn: &mut DbConnection, tenant: TenantId, dashboard_id: &str) -> 
                 tenant_dashboards::dashboard_id.eq(key.1),
             ))
             .execute(conn)?;
+        super::epoch::bump(conn)?;
     }
     Ok(!exists)
 }
@@ -84,6 +85,7 @@ pub fn unassign(
         tenant_dashboards::table.find((tenant.to_string(), dashboard_id.to_owned())),
     )
     .execute(conn)?;
+    super::epoch::bump(conn)?;
     Ok(n > 0)
 }
 
@@ -101,5 +103,5 @@ pub fn replace(
             dashboards::spec_json.eq(spec_json),
         ))
         .execute(conn)?;
-    Ok(())
+    super::epoch::bump(conn)
 }

@@ -83,6 +83,7 @@ pub fn grant(
                 ))
                 .execute(conn)?;
         }
+        super::epoch::bump(conn)?;
         previous.as_deref().map(parse_role).transpose()
     })
 }
@@ -91,5 +92,6 @@ pub fn grant(
 pub fn revoke(conn: &mut DbConnection, user: UserId, tenant: TenantId) -> StoreResult<bool> {
     let n = diesel::delete(user_tenants::table.find((user.to_string(), tenant.to_string())))
         .execute(conn)?;
+    super::epoch::bump(conn)?;
     Ok(n > 0)
 }

@@ -4,6 +4,7 @@ pub mod admin_clients;
 pub mod audit;
 pub mod connection;
 pub mod dashboards;
+pub mod epoch;
 pub mod keys;
 pub mod memberships;
 pub mod migrations;

@@ -98,6 +98,13 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    metadata_epoch (id) {
+        id -> Integer,
+        epoch -> BigInt,
+    }
+}
+
 diesel::joinable!(user_tenants -> users (user_id));
 diesel::joinable!(user_tenants -> tenants (tenant_id));
 diesel::joinable!(tenant_dashboards -> tenants (tenant_id));
@@ -114,4 +121,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     sessions,
     signing_keys,
     admin_clients,
+    metadata_epoch,
 );

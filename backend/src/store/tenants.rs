@@ -79,7 +79,7 @@ pub fn insert(conn: &mut DbConnection, row: &TenantRow) -> StoreResult<()> {
     diesel::insert_into(tenants::table)
         .values(row)
         .execute(conn)?;
-    Ok(())
+    super::epoch::bump(conn)
 }
 
 pub fn count(conn: &mut DbConnection) -> StoreResult<i64> {
@@ -94,13 +94,17 @@ pub fn list(conn: &mut DbConnection) -> StoreResult<Vec<TenantRow>> {
 }
 
 pub fn set_active(conn: &mut DbConnection, id: TenantId, active: bool) -> StoreResult<usize> {
-    Ok(diesel::update(tenants::table.find(id.to_string()))
+    let n = diesel::update(tenants::table.find(id.to_string()))
         .set(tenants::is_active.eq(active))
-        .execute(conn)?)
+        .execute(conn)?;
+    super::epoch::bump(conn)?;
+    Ok(n)
 }
 
 pub fn set_config(conn: &mut DbConnection, id: TenantId, config_json: &str) -> StoreResult<usize> {
-    Ok(diesel::update(tenants::table.find(id.to_string()))
+    let n = diesel::update(tenants::table.find(id.to_string()))
         .set(tenants::config_json.eq(config_json))
-        .execute(conn)?)
+        .execute(conn)?;
+    super::epoch::bump(conn)?;
+    Ok(n)
 }

@@ -47,11 +47,13 @@ pub fn insert(conn: &mut DbConnection, row: &UserRow) -> StoreResult<()> {
     diesel::insert_into(users::table)
         .values(row)
         .execute(conn)?;
-    Ok(())
+    super::epoch::bump(conn)
 }
 
 pub fn set_active(conn: &mut DbConnection, id: UserId, active: bool) -> StoreResult<usize> {
-    Ok(diesel::update(users::table.find(id.to_string()))
+    let n = diesel::update(users::table.find(id.to_string()))
         .set(users::is_active.eq(active))
-        .execute(conn)?)
+        .execute(conn)?;
+    super::epoch::bump(conn)?;
+    Ok(n)
 }

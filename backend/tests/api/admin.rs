@@ -276,6 +276,13 @@ async fn deactivation_takes_effect_at_once(app: TestApp) {
     let beta = app.tenant_id("beta-ind").await;
     let (scoped, _) = app.scoped_token("viewer@beta.com", "beta-ind").await;
     let user = app.user_token("viewer@beta.com").await;
+    // Used once, so that the membership is remembered (tenancy::cache) before the change.
+    assert_eq!(
+        app.get_with(&format!("/api/tenant/{beta}"), &scoped)
+            .await
+            .status(),
+        200
+    );
     let response = app
         .admin(
             Method::POST,

@@ -203,6 +203,67 @@ async fn unassigned_dashboards_look_exactly_like_missing_ones(backend: Backend) 
     .await;
 }
 
+/// Tenancy metadata is remembered between requests (tenancy::cache) and whole
+/// responses are cached: a change made through the admin API must still show on the
+/// very next request.
+async fn admin_changes_show_on_the_next_request(backend: Backend) {
+    let app = spawn(backend).await;
+    let admin = app.admin_token().await;
+    let acme = app.tenant_id("acme-corp").await;
+    let (token, _) = app.scoped_token("analyst@acme.com", "acme-corp").await;
+    let ids = |body: &Value| -> Vec<String> {
+        body["charts"]
+            .as_array()
+            .expect("charts")
+            .iter()
+            .map(|c| c["id"].as_str().expect("id").to_owned())
+            .collect()
+    };
+    let critical_share = |body: &Value| chart(body, "critical-share")["kpi"]["value"].clone();
+    let before = charts(&app, &token, "risk-analysis", "").await;
+    assert_eq!(charts(&app, &token, "risk-analysis", "").await, before);
+    assert!(ids(&before).contains(&"critical-accounts".to_owned()));
+
+    let config = json!({
+        "hidden_components": { "risk-analysis": ["critical-accounts"] },
+        "thresholds": { "risk_critical": 0.6 },
+    });
+    let response = app
+        .admin(
+            Method::POST,
+            &format!("/admin/tenants/{acme}/metadata"),
+            &admin,
+            Some(config),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let after = charts(&app, &token, "risk-analysis", "").await;
+    assert!(!ids(&after).contains(&"critical-accounts".to_owned()));
+    assert_ne!(critical_share(&after), critical_share(&before));
+
+    let assignments = format!("/admin/tenants/{acme}/dashboards");
+    let assign = |body: Value| app.admin(Method::POST, &assignments, &admin, Some(body));
+    assert_eq!(
+        assign(json!({ "unassign": ["risk-analysis"] }))
+            .await
+            .status(),
+        200
+    );
+    assert_problem(
+        app.get_with("/api/dashboards/risk-analysis/charts", &token)
+            .await,
+        404,
+    )
+    .await;
+    assert_eq!(
+        assign(json!({ "assign": ["risk-analysis"] }))
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(charts(&app, &token, "risk-analysis", "").await, after);
+}
+
 async fn rows_are_paginated_with_an_opaque_cursor(backend: Backend) {
     let app = spawn(backend).await;
     let (token, _) = app.scoped_token("analyst@acme.com", "acme-corp").await;
@@ -426,4 +487,5 @@ both!(
     rows_are_paginated_with_an_opaque_cursor,
     the_browser_sees_specs_charts_saved_filters_and_csv,
     concurrent_misses_compute_a_dashboard_once,
+    admin_changes_show_on_the_next_request,
 );

@@ -11,6 +11,7 @@
 use kyros_common::api::dashboards::ChartKind;
 use polars::prelude::*;
 
+use super::dense::{dense_group, DenseAgg, DenseMeasure};
 use super::grouping::group;
 use super::kpi::kpi_frame;
 use super::order::{label_column, labelled, order_groups, top_rows};
@@ -74,6 +75,35 @@ fn measure_expr(
     Ok(expr)
 }
 
+/// The chart's measures for the dense path, if every one of them has a dense form.
+fn dense_measures(
+    spec: &DashboardSpec,
+    chart: &ChartSpec,
+    thresholds: &Thresholds,
+) -> Result<Option<Vec<DenseMeasure>>, EngineError> {
+    let mut out = Vec::with_capacity(chart.measures.len());
+    for measure in &chart.measures {
+        let agg = match measure.agg {
+            Some(Aggregation::Sum) => DenseAgg::Sum,
+            Some(Aggregation::Avg) => DenseAgg::Avg,
+            Some(Aggregation::Min) => DenseAgg::Min,
+            Some(Aggregation::Max) => DenseAgg::Max,
+            Some(Aggregation::Count) => DenseAgg::Count,
+            Some(Aggregation::ShareAbove) => {
+                let name = measure.threshold.as_deref().unwrap_or_default();
+                DenseAgg::ShareAbove(threshold(spec, thresholds, name)?)
+            }
+            Some(Aggregation::CountDistinct) | None => return Ok(None),
+        };
+        let column = match agg {
+            DenseAgg::Count => None,
+            _ => Some(measure.column.clone().unwrap_or_default()),
+        };
+        out.push(DenseMeasure { agg, column });
+    }
+    Ok(Some(out))
+}
+
 fn aggregated(
     spec: &DashboardSpec,
     chart: &ChartSpec,
@@ -81,14 +111,27 @@ fn aggregated(
     source: LazyFrame,
     thresholds: &Thresholds,
 ) -> Result<DataFrame, EngineError> {
-    let mut measures = Vec::with_capacity(chart.measures.len());
-    for (i, measure) in chart.measures.iter().enumerate() {
-        measures.push(measure_expr(spec, measure, thresholds)?.alias(format!("m{i}")));
-    }
-    if chart.dimensions.is_empty() {
-        return kpi_frame(chart, dataset, source, measures);
-    }
-    let grouped = group(source, &chart.dimensions, measures)?;
+    // The source is in memory: collecting it only applies the chart's own predicate.
+    let frame = source.collect()?;
+    let is_kpi = chart.dimensions.is_empty();
+    let dense = match dense_measures(spec, chart, thresholds)? {
+        Some(measures) => dense_group(&frame, &chart.dimensions, &measures, is_kpi)?,
+        None => None,
+    };
+    let grouped = match dense {
+        Some(frame) if is_kpi => return Ok(frame),
+        Some(frame) => frame,
+        None => {
+            let mut measures = Vec::with_capacity(chart.measures.len());
+            for (i, measure) in chart.measures.iter().enumerate() {
+                measures.push(measure_expr(spec, measure, thresholds)?.alias(format!("m{i}")));
+            }
+            if is_kpi {
+                return kpi_frame(chart, dataset, frame, measures);
+            }
+            group(frame.lazy(), &chart.dimensions, measures)?
+        }
+    };
     let ordered = order_groups(&grouped, chart, dataset)?;
     let limit = match chart.kind {
         ChartKind::Bar | ChartKind::Pie | ChartKind::Table => chart.limit.unwrap_or(MAX_LIMIT),
@@ -110,33 +153,26 @@ fn histogram(chart: &ChartSpec, source: LazyFrame) -> Result<DataFrame, EngineEr
         .unwrap_or_default();
     let values = source
         .select([col(column).cast(DataType::Float64).alias("v")])
-        .drop_nulls(None)
         .collect()?;
-    let values: Vec<f64> = values
-        .column("v")?
-        .f64()?
-        .into_no_null_iter()
-        .filter(|v| v.is_finite())
-        .collect();
+    let values = values.column("v")?.f64()?;
+    let finite = || values.iter().flatten().filter(|v| v.is_finite());
+    if finite().next().is_none() {
+        return Ok(DataFrame::empty());
+    }
     let bins = chart.bins.unwrap_or(DEFAULT_BINS).max(1);
     let (mut lo, mut hi) = match chart.range {
         Some([lo, hi]) => (lo, hi),
-        None => values
-            .iter()
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
-                (lo.min(*v), hi.max(*v))
-            }),
+        None => finite().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+            (lo.min(v), hi.max(v))
+        }),
     };
-    if values.is_empty() {
-        return Ok(DataFrame::empty());
-    }
     if hi <= lo {
         lo -= 0.5;
         hi += 0.5;
     }
     let width = (hi - lo) / bins as f64;
     let mut counts = vec![0.0f64; bins];
-    for v in &values {
+    for v in finite() {
         let bin = (((v - lo) / width).floor().max(0.0) as usize).min(bins - 1);
         counts[bin] += 1.0;
     }

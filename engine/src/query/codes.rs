@@ -7,8 +7,12 @@
 //! of rows a chart draws. A column holding a value outside its declared
 //! categories stays text, so nothing is ever relabelled or dropped.
 
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
+
 use polars::prelude::*;
 
+use super::kpi::{hash128, FoldHasher};
 use crate::datasets::DatasetDef;
 use crate::error::EngineError;
 
@@ -45,6 +49,61 @@ pub(super) fn encode(mut frame: DataFrame, dataset: &DatasetDef) -> Result<DataF
     Ok(frame)
 }
 
+/// The name of the hidden column holding the ranks of identifier column `name`.
+pub(crate) fn identifier_codes_name(name: &str) -> String {
+    format!("{name}#ranks")
+}
+
+/// `frame` plus, for each identifier column of the dataset (customer and account ids),
+/// a hidden `UInt32` column of ranks: equal ids share a rank, ranks are dense from 0
+/// in order of first appearance, nulls stay null. Done once when a tenant's data is
+/// made resident, so that counting distinct ids of any filtered subset is a pass over
+/// a bitmap instead of hashing a million strings.
+pub(super) fn with_identifier_ranks(
+    mut frame: DataFrame,
+    dataset: &DatasetDef,
+) -> Result<DataFrame, EngineError> {
+    for def in dataset.columns.iter().filter(|c| c.identifier) {
+        let Ok(column) = frame.column(def.name) else {
+            continue;
+        };
+        let values = column.str()?;
+        let mut ranks: HashMap<u128, u32, BuildHasherDefault<FoldHasher>> =
+            HashMap::with_capacity_and_hasher(values.len(), BuildHasherDefault::default());
+        let mut overflow = false;
+        let coded: Vec<Option<u32>> = values
+            .iter()
+            .map(|v| {
+                v.map(|v| {
+                    let next = u32::try_from(ranks.len()).unwrap_or_else(|_| {
+                        overflow = true;
+                        u32::MAX
+                    });
+                    *ranks.entry(hash128(v.as_bytes())).or_insert(next)
+                })
+            })
+            .collect();
+        if !overflow {
+            let name = identifier_codes_name(def.name);
+            frame.with_column(Column::new(name.as_str().into(), coded))?;
+        }
+    }
+    Ok(frame)
+}
+
+/// The number of distinct non-null ranks (see [`with_identifier_ranks`]).
+pub(super) fn distinct_codes(ranks: &Column) -> Result<f64, EngineError> {
+    let ranks = ranks.u32()?;
+    let Some(max) = ranks.max() else {
+        return Ok(0.0);
+    };
+    let mut seen = vec![0u64; max as usize / 64 + 1];
+    for rank in ranks.iter().flatten() {
+        seen[rank as usize / 64] |= 1 << (rank % 64);
+    }
+    Ok(seen.iter().map(|w| f64::from(w.count_ones())).sum())
+}
+
 /// Labels of a code column of the dataset column `name` (nulls stay null).
 pub(super) fn decode(
     column: &Column,
@@ -70,6 +129,29 @@ mod tests {
     use super::*;
     use crate::charts::test_frame;
     use crate::datasets::EXPOSURES;
+
+    #[test]
+    fn identifier_ranks_count_distinct_ids_of_any_subset() {
+        let ids = [
+            Some("A-1"),
+            Some("A-2"),
+            Some("A-1"),
+            None,
+            Some("A-3"),
+            Some("A-2"),
+        ];
+        let frame = test_frame(vec![Column::new("account_id".into(), ids)]);
+        let ranked = with_identifier_ranks(frame, &EXPOSURES).expect("ranked");
+        let ranks = ranked
+            .column(&identifier_codes_name("account_id"))
+            .expect("ranks column");
+        let as_vec: Vec<Option<u32>> = ranks.u32().expect("u32").iter().collect();
+        assert_eq!(as_vec, [Some(0), Some(1), Some(0), None, Some(2), Some(1)]);
+        assert_eq!(distinct_codes(ranks).expect("count"), 3.0);
+        // A subset (as after a filter): rows 2..4 hold.
+        assert_eq!(distinct_codes(&ranks.slice(2, 3)).expect("count"), 2.0);
+        assert_eq!(distinct_codes(&ranks.slice(3, 1)).expect("count"), 0.0);
+    }
 
     #[test]
     fn categories_round_trip_through_their_codes() {

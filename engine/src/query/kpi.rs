@@ -6,6 +6,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use polars::prelude::*;
 
+use super::codes;
 use crate::datasets::{ColumnType, DatasetDef};
 use crate::error::EngineError;
 use crate::spec::{Aggregation, ChartSpec};
@@ -14,22 +15,24 @@ use crate::spec::{Aggregation, ChartSpec};
 pub(super) fn kpi_frame(
     chart: &ChartSpec,
     dataset: &DatasetDef,
-    source: LazyFrame,
+    source: DataFrame,
     mut measures: Vec<Expr>,
 ) -> Result<DataFrame, EngineError> {
     if let Some(column) = distinct_text_column(chart, dataset) {
-        let values = source.select([col(column)]).collect()?;
-        let distinct = distinct_count(values.column(column)?)?;
+        let distinct = match source.column(&codes::identifier_codes_name(column)) {
+            Ok(ranks) => codes::distinct_codes(ranks)?,
+            Err(_) => distinct_count(source.column(column)?)?,
+        };
         return Ok(DataFrame::new(
             1,
             vec![
                 Column::new("m0".into(), [distinct]),
-                Column::new("rows".into(), [values.height() as f64]),
+                Column::new("rows".into(), [source.height() as f64]),
             ],
         )?);
     }
     measures.push(len().cast(DataType::Float64).alias("rows"));
-    Ok(source.select(measures).collect()?)
+    Ok(source.lazy().select(measures).collect()?)
 }
 
 /// The column of a lone `count_distinct` over free text (ids): counted here
@@ -62,7 +65,7 @@ fn distinct_count(column: &Column) -> Result<f64, EngineError> {
 
 /// Two independent 64-bit multiply-rotate hashes over 8-byte words, finished with
 /// SplitMix64 rounds.
-fn hash128(bytes: &[u8]) -> u128 {
+pub(super) fn hash128(bytes: &[u8]) -> u128 {
     let (mut a, mut b) = (
         0x9e37_79b9_7f4a_7c15_u64,
         0xc2b2_ae3d_27d4_eb4f_u64 ^ bytes.len() as u64,
@@ -85,7 +88,7 @@ fn splitmix(mut z: u64) -> u64 {
 
 /// The set's own hasher: the keys are already well-mixed hashes, so fold them.
 #[derive(Default)]
-struct FoldHasher(u64);
+pub(super) struct FoldHasher(u64);
 
 impl Hasher for FoldHasher {
     fn write(&mut self, bytes: &[u8]) {

@@ -9,6 +9,7 @@
 mod aggregate;
 mod cells;
 mod codes;
+mod dense;
 mod grouping;
 mod kpi;
 mod order;
@@ -47,11 +48,23 @@ pub(crate) fn scan(path: &Path) -> Result<Option<LazyFrame>, EngineError> {
     )?))
 }
 
-/// The conjunction of every filter that applies to `dataset`, if any.
+/// The conjunction of every filter that applies to `dataset`, if any, over the
+/// file's own columns (categories as text).
 pub(crate) fn filter_predicate(
     spec: &DashboardSpec,
     filters: &Filters,
     dataset: &DatasetDef,
+) -> Result<Option<Expr>, EngineError> {
+    predicate_over(spec, filters, dataset, |_| false)
+}
+
+/// Like [`filter_predicate`], over a frame where the columns for which `encoded` is
+/// true carry category codes (see `codes`): their selections compare codes.
+fn predicate_over(
+    spec: &DashboardSpec,
+    filters: &Filters,
+    dataset: &DatasetDef,
+    encoded: impl Fn(&str) -> bool,
 ) -> Result<Option<Expr>, EngineError> {
     let mut predicate: Option<Expr> = None;
     for (field, selection) in filters.selections() {
@@ -78,7 +91,11 @@ pub(crate) fn filter_predicate(
         else {
             continue;
         };
-        if let Some(expr) = selection_expr(column, selection) {
+        let categories = dataset
+            .column(column)
+            .map(|d| d.categories)
+            .filter(|c| !c.is_empty() && encoded(column));
+        if let Some(expr) = selection_expr(column, selection, categories) {
             predicate = Some(match predicate {
                 Some(acc) => acc.and(expr),
                 None => expr,
@@ -88,7 +105,12 @@ pub(crate) fn filter_predicate(
     Ok(predicate)
 }
 
-fn selection_expr(column: &str, selection: &Selection) -> Option<Expr> {
+/// One selection as a predicate; `categories` is set when the column holds codes.
+fn selection_expr(
+    column: &str,
+    selection: &Selection,
+    categories: Option<&[&str]>,
+) -> Option<Expr> {
     let range = |from: Option<Expr>, to: Option<Expr>| -> Option<Expr> {
         let lower = from.map(|f| col(column).gt_eq(f));
         let upper = to.map(|t| col(column).lt_eq(t));
@@ -99,7 +121,19 @@ fn selection_expr(column: &str, selection: &Selection) -> Option<Expr> {
     };
     match selection {
         Selection::Values(values) => {
-            let options = Series::new("options".into(), values.as_slice());
+            let options = match categories {
+                // A value outside the declared categories matches no row of a coded
+                // column (a column holding such a value is never coded).
+                Some(categories) => {
+                    let codes: Vec<u32> = values
+                        .iter()
+                        .filter_map(|v| categories.iter().position(|c| c == v))
+                        .filter_map(|p| u32::try_from(p).ok())
+                        .collect();
+                    Series::new("options".into(), codes)
+                }
+                None => Series::new("options".into(), values.as_slice()),
+            };
             Some(col(column).is_in(lit(options).implode(false), false))
         }
         Selection::Dates { from, to } => {
@@ -146,21 +180,9 @@ pub(crate) fn chart_columns(chart: &ChartSpec) -> BTreeSet<&str> {
     columns
 }
 
-/// Scans `dataset` for the tenant with the dashboard's filters applied, reading
-/// only `columns` (at least one is always read, so row counts stay right).
-/// `None` when the tenant has no file for the dataset.
-pub(crate) fn load_filtered(
-    path: &Path,
-    dataset: &DatasetDef,
-    predicate: Option<Expr>,
-    columns: &BTreeSet<&str>,
-) -> Result<Option<DataFrame>, EngineError> {
-    let Some(mut lf) = scan(path)? else {
-        return Ok(None);
-    };
-    if let Some(predicate) = predicate {
-        lf = lf.filter(predicate);
-    }
+/// The expressions selecting `columns`, or the cheapest column when there is none
+/// (a frame with no column has no rows, and row counts must stay right).
+fn projection(dataset: &DatasetDef, columns: &BTreeSet<&str>) -> Vec<Expr> {
     let mut wanted: Vec<Expr> = columns.iter().map(|c| col(*c)).collect();
     if wanted.is_empty() {
         let cheapest = dataset
@@ -172,8 +194,66 @@ pub(crate) fn load_filtered(
             .unwrap_or("tenant_id");
         wanted.push(col(cheapest));
     }
-    let frame = lf.select(wanted).collect()?;
+    wanted
+}
+
+/// Scans `dataset` for the tenant with the dashboard's filters applied, reading
+/// only `columns`. `None` when the tenant has no file for the dataset.
+pub(crate) fn load_filtered(
+    path: &Path,
+    spec: &DashboardSpec,
+    filters: &Filters,
+    dataset: &DatasetDef,
+    columns: &BTreeSet<&str>,
+) -> Result<Option<DataFrame>, EngineError> {
+    let Some(mut lf) = scan(path)? else {
+        return Ok(None);
+    };
+    if let Some(predicate) = filter_predicate(spec, filters, dataset)? {
+        lf = lf.filter(predicate);
+    }
+    let frame = lf.select(projection(dataset, columns)).collect()?;
     Ok(Some(codes::encode(frame, dataset)?))
+}
+
+/// The whole file, categories coded, for keeping in memory; `None` without a file.
+pub(crate) fn load_all(
+    path: &Path,
+    dataset: &DatasetDef,
+) -> Result<Option<DataFrame>, EngineError> {
+    let Some(lf) = scan(path)? else {
+        return Ok(None);
+    };
+    let frame = codes::encode(lf.collect()?, dataset)?;
+    Ok(Some(codes::with_identifier_ranks(frame, dataset)?))
+}
+
+/// A resident whole-dataset `frame` (from [`load_all`]) with the dashboard's filters
+/// applied, keeping only `columns`. Unfiltered, nothing is copied.
+pub(crate) fn restrict(
+    frame: &DataFrame,
+    spec: &DashboardSpec,
+    filters: &Filters,
+    dataset: &DatasetDef,
+    columns: &BTreeSet<&str>,
+) -> Result<DataFrame, EngineError> {
+    let coded = |column: &str| {
+        frame
+            .column(column)
+            .is_ok_and(|c| c.dtype() == &DataType::UInt32)
+    };
+    let mut lf = frame.clone().lazy();
+    if let Some(predicate) = predicate_over(spec, filters, dataset, coded)? {
+        lf = lf.filter(predicate);
+    }
+    let mut wanted = projection(dataset, columns);
+    for column in columns {
+        let ranks = codes::identifier_codes_name(column);
+        if frame.column(&ranks).is_ok() {
+            wanted.push(col(ranks.as_str()));
+        }
+    }
+    Ok(lf.select(wanted).collect()?)
 }
 
 /// Whether a chart kind aggregates into groups (as opposed to raw values/rows).

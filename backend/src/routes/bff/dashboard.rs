@@ -10,7 +10,7 @@ use crate::audit::{self, AuditEntryExt};
 use crate::bff::session::BffTenant;
 use crate::dashboards::engine_error;
 use crate::error::ApiError;
-use crate::routes::dashboards::charts::dashboard_charts;
+use crate::routes::dashboards::charts::{dashboard_charts, json_body};
 use crate::state::SharedState;
 use crate::store::{preferences, Scope};
 
@@ -66,8 +66,8 @@ pub async fn bff_dashboard_charts(
     slug: web::Path<String>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    Ok(ok_json(
-        &dashboard_charts(&state, &who.scope, &slug, req.query_string()).await?,
+    Ok(json_body(
+        dashboard_charts(&state, &who.scope, &slug, req.query_string()).await?,
     ))
 }
 

@@ -27,6 +27,15 @@ pub async fn bff_select_tenant(
         return Err(ApiError::forbidden("you may not use this tenant"));
     };
     session::select_tenant(&who.session, tenant_id, &scoped.token)?;
+    // The user is about to open a dashboard: start decoding the tenant's data now, in
+    // the background (a no-op when it is already resident).
+    let engine = state.dashboards.engine().clone();
+    let tenant = tenant_id.as_uuid();
+    actix_web::rt::task::spawn_blocking(move || {
+        if let Err(e) = engine.prefetch(tenant) {
+            tracing::warn!(error = %e, "prefetching tenant data failed");
+        }
+    });
     let e = audit::entry(
         "tenant_switch",
         "success",

@@ -1,19 +1,21 @@
 //! `GET /api/dashboards/{slug}/charts?<filters>`: every chart's ECharts option.
 
+use actix_web::http::header::ContentType;
 use actix_web::{web, HttpRequest, HttpResponse};
-use kyros_common::api::dashboards::DashboardCharts;
+use bytes::Bytes;
 
 use crate::error::ApiError;
 use crate::state::SharedState;
 use crate::tenancy::TenantScope;
 
-/// Loads, filters and computes the dashboard's charts for the scope.
+/// Loads, filters and computes the dashboard's charts for the scope: the JSON body of
+/// a `DashboardCharts` (`kyros_common::api::dashboards`), cached whole.
 pub async fn dashboard_charts(
     state: &SharedState,
     scope: &TenantScope,
     slug: &str,
     query: &str,
-) -> Result<DashboardCharts, ApiError> {
+) -> Result<Bytes, ApiError> {
     let service = &state.dashboards;
     state
         .limits
@@ -21,18 +23,21 @@ pub async fn dashboard_charts(
         .await?;
     let dashboard = service.load(&state.db, scope, slug).await?;
     let (filters, _) = service.parse_query(&dashboard, query, &[])?;
-    let (charts, cached) = service.charts(scope, &dashboard, &filters).await?;
+    let (body, cached) = service.charts_response(scope, &dashboard, &filters).await?;
     let result = if cached { "hit" } else { "miss" };
     state
         .metrics
         .cache_requests
         .with_label_values(&[result])
         .inc();
-    Ok(DashboardCharts {
-        dashboard: dashboard.row.slug.clone(),
-        filters: filters.to_state(),
-        charts,
-    })
+    Ok(body)
+}
+
+/// A 200 with a JSON body serialised earlier.
+pub fn json_body(body: Bytes) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(ContentType::json())
+        .body(body)
 }
 
 pub async fn get_dashboard_charts(
@@ -42,5 +47,5 @@ pub async fn get_dashboard_charts(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let body = dashboard_charts(&state, &scope, &slug, req.query_string()).await?;
-    Ok(HttpResponse::Ok().json(body))
+    Ok(json_body(body))
 }
