@@ -11,7 +11,7 @@
 use kyros_common::api::dashboards::ChartKind;
 use polars::prelude::*;
 
-use super::dense::{dense_group, DenseAgg, DenseMeasure};
+use super::dense::{dense_group, each_value, DenseAgg, DenseMeasure};
 use super::grouping::group;
 use super::kpi::kpi_frame;
 use super::order::{label_column, labelled, order_groups, top_rows};
@@ -155,16 +155,21 @@ fn histogram(chart: &ChartSpec, source: LazyFrame) -> Result<DataFrame, EngineEr
         .select([col(column).cast(DataType::Float64).alias("v")])
         .collect()?;
     let values = values.column("v")?.f64()?;
-    let finite = || values.iter().flatten().filter(|v| v.is_finite());
-    if finite().next().is_none() {
+    let (mut finite, mut min, mut max) = (0usize, f64::INFINITY, f64::NEG_INFINITY);
+    each_value(values, |_, v| {
+        if v.is_finite() {
+            finite += 1;
+            min = min.min(v);
+            max = max.max(v);
+        }
+    });
+    if finite == 0 {
         return Ok(DataFrame::empty());
     }
     let bins = chart.bins.unwrap_or(DEFAULT_BINS).max(1);
     let (mut lo, mut hi) = match chart.range {
         Some([lo, hi]) => (lo, hi),
-        None => finite().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
-            (lo.min(v), hi.max(v))
-        }),
+        None => (min, max),
     };
     if hi <= lo {
         lo -= 0.5;
@@ -172,10 +177,12 @@ fn histogram(chart: &ChartSpec, source: LazyFrame) -> Result<DataFrame, EngineEr
     }
     let width = (hi - lo) / bins as f64;
     let mut counts = vec![0.0f64; bins];
-    for v in finite() {
-        let bin = (((v - lo) / width).floor().max(0.0) as usize).min(bins - 1);
-        counts[bin] += 1.0;
-    }
+    each_value(values, |_, v| {
+        if v.is_finite() {
+            let bin = (((v - lo) / width).floor().max(0.0) as usize).min(bins - 1);
+            counts[bin] += 1.0;
+        }
+    });
     let starts: Vec<f64> = (0..bins).map(|i| lo + width * i as f64).collect();
     let ends: Vec<f64> = (0..bins).map(|i| lo + width * (i + 1) as f64).collect();
     Ok(DataFrame::new(

@@ -54,40 +54,48 @@ impl Dimension {
     fn read(frame: &DataFrame, name: &str) -> Result<Option<Dimension>, EngineError> {
         let column = frame.column(name)?;
         let dtype = column.dtype().clone();
-        let values: Vec<Option<i64>> = match &dtype {
-            DataType::UInt32 => column.u32()?.iter().map(|v| v.map(i64::from)).collect(),
-            DataType::Date => column
-                .to_physical_repr()
-                .i32()?
-                .iter()
-                .map(|v| v.map(i64::from))
-                .collect(),
-            _ => return Ok(None),
-        };
-        let (lo, hi) = values
-            .iter()
-            .flatten()
-            .fold((i64::MAX, i64::MIN), |(lo, hi), v| (lo.min(*v), hi.max(*v)));
+        match &dtype {
+            DataType::UInt32 => Ok(Dimension::keyed(name, dtype.clone(), column.u32()?)),
+            DataType::Date => {
+                let physical = column.to_physical_repr();
+                Ok(Dimension::keyed(name, dtype.clone(), physical.i32()?))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    fn keyed<T>(name: &str, dtype: DataType, values: &ChunkedArray<T>) -> Option<Dimension>
+    where
+        T: PolarsNumericType,
+        T::Native: Into<i64>,
+    {
+        let (mut lo, mut hi) = (i64::MAX, i64::MIN);
+        each_value(values, |_, v| {
+            let v: i64 = v.into();
+            lo = lo.min(v);
+            hi = hi.max(v);
+        });
         let span = if lo > hi {
             0
         } else {
             match usize::try_from(hi - lo + 1) {
                 Ok(span) if span < MAX_GROUPS => span,
-                _ => return Ok(None),
+                _ => return None,
             }
         };
-        let null_slot = span as u32;
-        let keys = values
-            .iter()
-            .map(|v| v.map_or(null_slot, |v| (v - lo) as u32))
-            .collect();
-        Ok(Some(Dimension {
+        // Every row starts in the null slot; non-null values move to theirs.
+        let mut keys = vec![span as u32; values.len()];
+        each_value(values, |row, v| {
+            let v: i64 = v.into();
+            keys[row] = (v - lo) as u32;
+        });
+        Some(Dimension {
             name: name.to_owned(),
             dtype,
             lo,
             span,
             keys,
-        }))
+        })
     }
 
     fn slots(&self) -> usize {
@@ -118,6 +126,34 @@ impl Dimension {
             )
             .cast(&self.dtype)?,
         })
+    }
+}
+
+/// Calls `f(row, value)` for every non-null value, in row order, straight over each
+/// chunk's buffer (`ChunkedArray::iter` goes through a boxed iterator per value, which
+/// costs more than the aggregation itself).
+pub(super) fn each_value<T: PolarsNumericType>(
+    values: &ChunkedArray<T>,
+    mut f: impl FnMut(usize, T::Native),
+) {
+    let mut offset = 0;
+    for array in values.downcast_iter() {
+        let buffer = array.values().as_slice();
+        match array.validity().filter(|v| v.unset_bits() > 0) {
+            None => {
+                for (i, v) in buffer.iter().enumerate() {
+                    f(offset + i, *v);
+                }
+            }
+            Some(validity) => {
+                for (i, (v, valid)) in buffer.iter().zip(validity.iter()).enumerate() {
+                    if valid {
+                        f(offset + i, *v);
+                    }
+                }
+            }
+        }
+        offset += array.len();
     }
 }
 
@@ -186,15 +222,22 @@ pub(super) fn dense_group(
                 DenseAgg::ShareAbove(t) => t,
                 _ => f64::INFINITY,
             };
-            for (g, v) in group_of.iter().zip(values.f64()?.iter()) {
-                if let Some(v) = v {
-                    let a = &mut acc[*g as usize];
-                    a.sum += v;
-                    a.values += 1;
-                    a.above += u64::from(v >= threshold);
-                    a.min = a.min.min(v);
-                    a.max = a.max.max(v);
-                }
+            let add = |a: &mut Acc, v: f64| {
+                a.sum += v;
+                a.values += 1;
+                a.above += u64::from(v >= threshold);
+                a.min = a.min.min(v);
+                a.max = a.max.max(v);
+            };
+            if groups == 1 {
+                // One group (a KPI): a local accumulator the compiler keeps in registers.
+                let mut one = Acc::default();
+                each_value(values.f64()?, |_, v| add(&mut one, v));
+                acc[0] = one;
+            } else {
+                each_value(values.f64()?, |row, v| {
+                    add(&mut acc[group_of[row] as usize], v)
+                });
             }
         } else if measure.agg != DenseAgg::Count {
             return Ok(None);

@@ -224,7 +224,10 @@ pub(crate) fn load_all(
     let Some(lf) = scan(path)? else {
         return Ok(None);
     };
-    let frame = codes::encode(lf.collect()?, dataset)?;
+    let mut frame = codes::encode(lf.collect()?, dataset)?;
+    // One chunk per column: later queries over the resident frame would otherwise
+    // concatenate the file's row groups again on every computation.
+    frame.rechunk_mut_par();
     Ok(Some(codes::with_identifier_ranks(frame, dataset)?))
 }
 
