@@ -3,19 +3,33 @@
 
 use std::path::Path;
 
-use anyhow::Context;
 use diesel::Connection;
 use kyros_common::api::tenants::Role;
 use kyros_common::ids::{TenantId, UserId};
 use kyros_engine::{demo_profile, generate_tenant, tenant_data_present, TenantProfile};
 
-use crate::auth::password::hash_password;
-use crate::store::tenants::{TenantConfig, TenantRow};
+use crate::auth::password::{hash_password, HashError};
+use crate::store::tenants::TenantRow;
 use crate::store::users::UserRow;
 use crate::store::{self, dashboards, memberships, tenants, users, Db};
+use kyros_common::api::tenants::TenantConfig;
+
+/// Why tenant data could not be generated.
+#[derive(Debug, thiserror::Error)]
+pub enum DataGenError {
+    #[error(transparent)]
+    Store(#[from] store::StoreError),
+    #[error(transparent)]
+    Hash(#[from] HashError),
+    #[error("generating data for {tenant}: {source}")]
+    Engine {
+        tenant: String,
+        source: kyros_engine::EngineError,
+    },
+}
 
 /// Generates demo data for every tenant that has none yet. Blocking.
-pub fn ensure_demo_data(db: &Db, data_dir: &Path, rows: usize) -> anyhow::Result<usize> {
+pub fn ensure_demo_data(db: &Db, data_dir: &Path, rows: usize) -> Result<usize, DataGenError> {
     let list = tenants::list(&mut *db.conn()?)?;
     let mut generated = 0;
     for tenant in list {
@@ -26,7 +40,10 @@ pub fn ensure_demo_data(db: &Db, data_dir: &Path, rows: usize) -> anyhow::Result
             continue;
         }
         let report = generate_tenant(data_dir, id.as_uuid(), &demo_profile(id.as_uuid(), rows))
-            .with_context(|| format!("generating data for {}", tenant.slug))?;
+            .map_err(|source| DataGenError::Engine {
+                tenant: tenant.slug.clone(),
+                source,
+            })?;
         tracing::info!(tenant = %tenant.slug, datasets = report.datasets.len(), "demo data generated");
         generated += 1;
     }
@@ -43,7 +60,7 @@ pub fn gen_data(
     rows: usize,
     seed: u64,
     password: &str,
-) -> anyhow::Result<()> {
+) -> Result<(), DataGenError> {
     let mut conn = db.conn()?;
     let existing = tenants::list(&mut conn)?.len();
     if existing < count {
@@ -99,7 +116,12 @@ pub fn gen_data(
             continue;
         };
         let profile = TenantProfile::derive(id.as_uuid(), seed, rows);
-        let report = generate_tenant(data_dir, id.as_uuid(), &profile)?;
+        let report = generate_tenant(data_dir, id.as_uuid(), &profile).map_err(|source| {
+            DataGenError::Engine {
+                tenant: tenant.slug.clone(),
+                source,
+            }
+        })?;
         let written: Vec<String> = report.datasets.iter().map(|d| format!("{d:?}")).collect();
         println!("{}: {}", tenant.slug, written.join(", "));
     }

@@ -1,5 +1,8 @@
 //! The one error type at the HTTP edge: every variant maps to a status and an RFC 9457
 //! problem document. 5xx bodies stay opaque; their cause is logged.
+//!
+//! A leaf: it imports only the request id. The services' own error types are mapped
+//! onto it in one place, `http::error_map`.
 
 use std::fmt;
 
@@ -8,9 +11,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use kyros_common::error::{ErrorCode, Problem};
 
-use crate::auth::jwt::TokenError;
-use crate::request_context;
-use crate::store::StoreError;
+use crate::request_id;
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
@@ -115,7 +116,7 @@ pub fn problem_response(status: StatusCode, code: ErrorCode, detail: String) -> 
         status: status.as_u16(),
         detail,
         code,
-        request_id: request_context::current_request_id().unwrap_or_default(),
+        request_id: request_id::current().unwrap_or_default(),
     };
     let body = serde_json::to_string(&problem).unwrap_or_else(|_| "{}".into());
     HttpResponse::build(status)
@@ -144,7 +145,7 @@ impl ResponseError for ApiError {
     fn error_response(&self) -> HttpResponse {
         if self.status_code().is_server_error() {
             tracing::error!(
-                request_id = %request_context::current_request_id().unwrap_or_default(),
+                request_id = %request_id::current().unwrap_or_default(),
                 error = %self,
                 "request failed"
             );
@@ -162,27 +163,6 @@ impl ResponseError for ApiError {
             );
         }
         response
-    }
-}
-
-impl From<StoreError> for ApiError {
-    fn from(e: StoreError) -> Self {
-        match e {
-            StoreError::Unavailable(cause) => ApiError::Unavailable(cause),
-            other => ApiError::Internal(other.to_string()),
-        }
-    }
-}
-
-impl From<TokenError> for ApiError {
-    fn from(e: TokenError) -> Self {
-        match e {
-            TokenError::Signing => ApiError::Internal("no signing key".into()),
-            TokenError::Expired => {
-                ApiError::Unauthorized(ErrorCode::InvalidToken, "the token has expired".into())
-            }
-            other => ApiError::Unauthorized(ErrorCode::InvalidToken, other.to_string()),
-        }
     }
 }
 
@@ -259,17 +239,5 @@ mod tests {
         assert!(!problem.detail.contains("hunter2"));
         let (_, problem, _) = body_of(ApiError::Unavailable("postgres://u:secret@h".into())).await;
         assert!(!problem.detail.contains("secret"));
-    }
-
-    #[test]
-    fn expired_tokens_are_401_invalid_token() {
-        assert_eq!(
-            ApiError::from(TokenError::Expired).status_code(),
-            StatusCode::UNAUTHORIZED
-        );
-        assert_eq!(
-            ApiError::from(TokenError::Signing).status_code(),
-            StatusCode::INTERNAL_SERVER_ERROR
-        );
     }
 }

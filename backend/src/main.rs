@@ -77,7 +77,8 @@ fn main() -> anyhow::Result<()> {
             );
             let db = startup::prepare_store(&settings)?;
             let password = secrecy::ExposeSecret::expose_secret(&settings.demo_password).to_owned();
-            kyros::datagen::gen_data(&db, &settings.data_dir, tenants, rows, seed, &password)
+            kyros::datagen::gen_data(&db, &settings.data_dir, tenants, rows, seed, &password)?;
+            Ok(())
         }
     }
 }

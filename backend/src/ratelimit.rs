@@ -14,8 +14,25 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use actix_web::HttpRequest;
 use moka::sync::Cache;
 
-use crate::error::ApiError;
 use crate::redis_store::RedisPool;
+
+/// A request over its limit, and when to come back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("too many requests; retry after {retry_after_secs} s")]
+pub struct RateLimited {
+    pub retry_after_secs: u64,
+}
+
+/// Why the shared (Redis) window could not be consulted.
+#[derive(Debug, thiserror::Error)]
+enum SharedWindowError {
+    #[error("redis pool: {0}")]
+    Pool(#[from] deadpool_redis::PoolError),
+    #[error("redis: {0}")]
+    Redis(#[from] redis::RedisError),
+    #[error("clock before 1970")]
+    Clock(#[from] std::time::SystemTimeError),
+}
 
 struct Bucket {
     tokens: f64,
@@ -44,16 +61,16 @@ impl RateLimiter {
     }
 
     /// Takes one token for `key`, or says how many seconds until one is available.
-    pub fn check(&self, key: &str) -> Result<(), ApiError> {
+    pub fn check(&self, key: &str) -> Result<(), RateLimited> {
         let bucket = self.buckets.get_with(key.to_owned(), || {
             Arc::new(Mutex::new(Bucket {
                 tokens: self.capacity,
                 updated: Instant::now(),
             }))
         });
-        let mut bucket = bucket
-            .lock()
-            .map_err(|_| ApiError::internal("rate limiter poisoned"))?;
+        // A poisoned lock only means another thread panicked mid-update; the bucket's
+        // numbers are still usable.
+        let mut bucket = bucket.lock().unwrap_or_else(|p| p.into_inner());
         let now = Instant::now();
         let elapsed = now.duration_since(bucket.updated).as_secs_f64();
         bucket.tokens = (bucket.tokens + elapsed * self.per_second).min(self.capacity);
@@ -63,7 +80,7 @@ impl RateLimiter {
             Ok(())
         } else {
             let wait = ((1.0 - bucket.tokens) / self.per_second).ceil().max(1.0) as u64;
-            Err(ApiError::RateLimited {
+            Err(RateLimited {
                 retry_after_secs: wait,
             })
         }
@@ -120,13 +137,13 @@ impl Limits {
         }
     }
 
-    pub async fn check_login(&self, req: &HttpRequest) -> Result<(), ApiError> {
+    pub async fn check_login(&self, req: &HttpRequest) -> Result<(), RateLimited> {
         let key = format!("ip:{}", self.client_ip(req));
         self.check(&self.login, self.login_per_minute, "login", &key)
             .await
     }
 
-    pub async fn check_tenant(&self, tenant: &str) -> Result<(), ApiError> {
+    pub async fn check_tenant(&self, tenant: &str) -> Result<(), RateLimited> {
         let key = format!("tenant:{tenant}");
         self.check(&self.data, self.data_per_minute, "data", &key)
             .await
@@ -138,7 +155,7 @@ impl Limits {
         per_minute: u32,
         kind: &str,
         key: &str,
-    ) -> Result<(), ApiError> {
+    ) -> Result<(), RateLimited> {
         if let Some(pool) = &self.shared {
             match shared_window(pool, kind, key, per_minute).await {
                 Ok(verdict) => return verdict,
@@ -158,7 +175,7 @@ async fn shared_window(
     kind: &str,
     key: &str,
     per_minute: u32,
-) -> anyhow::Result<Result<(), ApiError>> {
+) -> Result<Result<(), RateLimited>, SharedWindowError> {
     let now = SystemTime::now().duration_since(UNIX_EPOCH)?.as_secs();
     let window = format!("kyros:ratelimit:{kind}:{}:{key}", now / 60);
     let mut conn = pool.get().await?;
@@ -170,7 +187,7 @@ async fn shared_window(
         .query_async(&mut conn)
         .await?;
     if count > u64::from(per_minute) {
-        return Ok(Err(ApiError::RateLimited {
+        return Ok(Err(RateLimited {
             retry_after_secs: (60 - now % 60).max(1),
         }));
     }
@@ -188,7 +205,7 @@ mod tests {
             assert!(limiter.check("a").is_ok());
         }
         match limiter.check("a") {
-            Err(ApiError::RateLimited { retry_after_secs }) => {
+            Err(RateLimited { retry_after_secs }) => {
                 assert!((1..=20).contains(&retry_after_secs))
             }
             other => panic!("expected 429, got {other:?}"),

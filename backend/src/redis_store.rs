@@ -11,15 +11,23 @@ use std::time::Duration;
 use deadpool_redis::{Config, PoolConfig, Runtime, Timeouts};
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::error::ApiError;
-
 pub type RedisPool = deadpool_redis::Pool;
+
+/// `REDIS_URL` does not describe a usable pool.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid REDIS_URL: {0}")]
+pub struct RedisConfigError(String);
+
+/// Redis did not answer as it should.
+#[derive(Debug, thiserror::Error)]
+#[error("redis: {0}")]
+pub struct RedisUnavailable(pub String);
 
 const MAX_CONNECTIONS: usize = 32;
 
 /// A pool for `url`; connections are opened lazily, so this does not fail when Redis is
 /// down (start-up checks it separately with [`ping`]).
-pub fn pool(url: &SecretString, timeout: Duration) -> anyhow::Result<RedisPool> {
+pub fn pool(url: &SecretString, timeout: Duration) -> Result<RedisPool, RedisConfigError> {
     let mut config = Config::from_url(url.expose_secret());
     let mut pool = PoolConfig::new(MAX_CONNECTIONS);
     pool.timeouts = Timeouts {
@@ -30,21 +38,19 @@ pub fn pool(url: &SecretString, timeout: Duration) -> anyhow::Result<RedisPool> 
     config.pool = Some(pool);
     config
         .create_pool(Some(Runtime::Tokio1))
-        .map_err(|e| anyhow::anyhow!("invalid REDIS_URL: {e}"))
+        .map_err(|e| RedisConfigError(e.to_string()))
 }
 
 /// `PING`, as a readiness check.
-pub async fn ping(pool: &RedisPool) -> Result<(), ApiError> {
-    let unavailable = |e: &dyn std::fmt::Display| ApiError::Unavailable(format!("redis: {e}"));
+pub async fn ping(pool: &RedisPool) -> Result<(), RedisUnavailable> {
+    let unavailable = |e: &dyn std::fmt::Display| RedisUnavailable(e.to_string());
     let mut conn = pool.get().await.map_err(|e| unavailable(&e))?;
     let pong: String = redis::cmd("PING")
         .query_async(&mut conn)
         .await
         .map_err(|e| unavailable(&e))?;
     if pong != "PONG" {
-        return Err(ApiError::Unavailable(format!(
-            "redis answered {pong:?} to PING"
-        )));
+        return Err(RedisUnavailable(format!("answered {pong:?} to PING")));
     }
     Ok(())
 }

@@ -1,6 +1,15 @@
-//! Authentication: passwords, the signing key ring, JWTs and the request extractors.
+//! Authentication: passwords, the signing key ring, JWTs, and the `Auth` service that
+//! signs users and operator clients in and validates their tokens.
 
-pub mod extractor;
+pub mod admin_client;
 pub mod jwt;
 pub mod keys;
+pub mod login;
 pub mod password;
+mod service;
+pub mod user;
+
+pub use admin_client::AdminAuth;
+pub use login::SignedIn;
+pub use service::{Auth, AuthError};
+pub use user::UserAuth;

@@ -10,7 +10,8 @@ use rand::distr::Alphanumeric;
 use rand::Rng;
 use sha2::{Digest, Sha256};
 
-use crate::store::{self, sessions, Db, Scope};
+use crate::store::{self, sessions, Db};
+use crate::tenancy::scope::Scope;
 
 #[derive(Clone)]
 pub struct DbSessionStore {

@@ -1,4 +1,6 @@
-//! Loading, filtering and computing a tenant's dashboards.
+//! The `DashboardService`: the one place handlers (REST and BFF alike) call for a
+//! tenant's dashboards — listing, charts, rows, the BFF's detail view and preferences,
+//! CSV export and prefetching.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -6,75 +8,40 @@ use std::sync::Arc;
 use actix_web::web;
 use bytes::Bytes;
 use kyros_common::api::dashboards::{
-    ChartPayload, DashboardCharts, DashboardView, FilterState, RowsPage,
+    ChartPayload, DashboardCharts, DashboardDetail, DashboardSummary, FilterState, RowsPage,
 };
-use kyros_common::api::tenants::Branding;
-use kyros_common::error::ErrorCode;
 use kyros_common::ids::TenantId;
-use kyros_engine::{DashboardSpec, Engine, EngineError, Filters, Thresholds};
+use kyros_engine::{DashboardSpec, Engine, Filters};
 use moka::sync::Cache;
-use sha2::{Digest, Sha256};
 
 use super::cache::{ChartCache, ChartCacheKey};
-use crate::error::ApiError;
-use crate::store::dashboards::{self, DashboardRow};
-use crate::store::{tenants, Db, Scope};
+use super::error::DashboardError;
+use super::loaded::{digest, LoadedDashboard};
+use super::query::{parse_query, parse_rows_params};
+use crate::audit::{self, AuditEntryExt, AuditLog};
+use crate::metrics::Metrics;
+use crate::ratelimit::Limits;
+use crate::store::{dashboards, preferences, tenants, Db};
 use crate::tenancy::cache::{Epoch, EpochCache};
-use crate::tenancy::TenantScope;
+use crate::tenancy::scope::{Scope, TenantScope};
 
-/// A dashboard the scope's tenant may see, with its parsed spec and tenant settings.
-pub struct LoadedDashboard {
-    pub row: DashboardRow,
-    pub spec: Arc<DashboardSpec>,
-    pub thresholds: Thresholds,
-    pub hidden: Vec<String>,
-    pub branding: Branding,
-    fingerprint: String,
-}
-
-impl LoadedDashboard {
-    /// The public view of the spec, without the charts this tenant hides.
-    pub fn view(&self) -> DashboardView {
-        let mut view = self.spec.view(&self.row.slug);
-        view.charts.retain(|c| !self.hidden.contains(&c.id));
-        view
-    }
-
-    pub fn is_visible(&self, chart_id: &str) -> bool {
-        self.spec.chart(chart_id).is_some() && !self.hidden.iter().any(|h| h == chart_id)
-    }
-}
-
-fn not_found() -> ApiError {
-    ApiError::not_found("no such dashboard")
-}
-
-fn digest(parts: &[&str]) -> String {
-    let mut hasher = Sha256::new();
-    for part in parts {
-        hasher.update(part.as_bytes());
-        hasher.update([0]);
-    }
-    hasher
-        .finalize()
-        .iter()
-        .take(12)
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-/// Maps engine failures: bad input is the client's, the rest is ours.
-pub fn engine_error(e: EngineError) -> ApiError {
-    match e {
-        EngineError::BadRequest(detail) => ApiError::BadRequest(ErrorCode::InvalidFilter, detail),
-        EngineError::UnknownChart(_) => ApiError::not_found("no such chart"),
-        other => ApiError::internal(other),
-    }
+/// What a `DashboardService` is built from.
+pub struct DashboardDeps {
+    pub engine: Engine,
+    pub cache: ChartCache,
+    pub db: Db,
+    pub audit: AuditLog,
+    pub limits: Arc<Limits>,
+    pub metrics: Arc<Metrics>,
 }
 
 pub struct DashboardService {
-    engine: Engine,
+    pub(super) engine: Engine,
     cache: ChartCache,
+    db: Db,
+    pub(super) audit: AuditLog,
+    pub(super) limits: Arc<Limits>,
+    metrics: Arc<Metrics>,
     specs: Cache<String, Arc<DashboardSpec>>,
     /// Dashboard computations in flight, keyed like the chart cache (chart `*`): when
     /// many requests miss the cache for the same tenant, dashboard, filters and data
@@ -93,11 +60,15 @@ pub struct DashboardService {
 const RESPONSE: &str = "#response";
 
 impl DashboardService {
-    pub fn new(engine: Engine, cache: ChartCache, epoch: &Arc<Epoch>) -> Self {
+    pub fn new(deps: DashboardDeps, epoch: &Arc<Epoch>) -> Self {
         DashboardService {
             assignments: EpochCache::new(epoch),
-            engine,
-            cache,
+            engine: deps.engine,
+            cache: deps.cache,
+            db: deps.db,
+            audit: deps.audit,
+            limits: deps.limits,
+            metrics: deps.metrics,
             specs: Cache::new(1_000),
             inflight: moka::future::Cache::builder()
                 .max_capacity(1_000)
@@ -120,35 +91,180 @@ impl DashboardService {
         self.computations.load(Ordering::Relaxed)
     }
 
-    /// The dashboard `slug` if it is assigned to the scope's tenant. A dashboard that
-    /// exists but is not assigned is indistinguishable from one that does not exist.
-    pub async fn load(
+    /// The dashboards assigned to the scope's tenant.
+    pub async fn list(&self, scope: &TenantScope) -> Result<Vec<DashboardSummary>, DashboardError> {
+        let tenant_id = scope.tenant_id();
+        let rows = self
+            .db
+            .run_scoped(Scope::from(scope), move |conn| {
+                dashboards::for_tenant(conn, tenant_id)
+            })
+            .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|d| {
+                Some(DashboardSummary {
+                    id: d.id.parse().ok()?,
+                    slug: d.slug,
+                    title: d.title,
+                    description: d.description,
+                })
+            })
+            .collect())
+    }
+
+    /// Every visible chart's option for the filters in `query`: the JSON body of a
+    /// `DashboardCharts`, cached whole, so a repeated request costs a lookup.
+    pub async fn charts(
         &self,
-        db: &Db,
         scope: &TenantScope,
         slug: &str,
-    ) -> Result<Arc<LoadedDashboard>, ApiError> {
+        query: &str,
+    ) -> Result<Bytes, DashboardError> {
+        self.limits
+            .check_tenant(&scope.tenant_id().to_string())
+            .await?;
+        let dashboard = self.load(scope, slug).await?;
+        let (filters, _) = parse_query(&dashboard, query, &[])?;
+        let (body, cached) = self.charts_response(scope, &dashboard, &filters).await?;
+        let result = if cached { "hit" } else { "miss" };
+        self.metrics
+            .cache_requests
+            .with_label_values(&[result])
+            .inc();
+        Ok(body)
+    }
+
+    /// One page of filtered rows of the dashboard's primary dataset (`limit`, `cursor`).
+    pub async fn rows(
+        &self,
+        scope: &TenantScope,
+        slug: &str,
+        query: &str,
+    ) -> Result<RowsPage, DashboardError> {
+        self.limits
+            .check_tenant(&scope.tenant_id().to_string())
+            .await?;
+        let dashboard = self.load(scope, slug).await?;
+        let (filters, own) = parse_query(&dashboard, query, &["limit", "cursor"])?;
+        let (limit, cursor) = parse_rows_params(own)?;
+        let engine = self.engine.clone();
+        let spec = dashboard.spec.clone();
+        let tenant = scope.tenant_id().as_uuid();
+        web::block(move || engine.rows(tenant, &spec, &filters, limit, cursor.as_deref()))
+            .await
+            .map_err(DashboardError::internal)?
+            .map_err(DashboardError::from)
+    }
+
+    /// The BFF's view of a dashboard: its public spec without hidden charts, the
+    /// tenant's branding and the user's saved filters (re-validated: the spec may have
+    /// changed since they were saved). Audited as a view.
+    pub async fn detail(
+        &self,
+        scope: &TenantScope,
+        slug: &str,
+    ) -> Result<DashboardDetail, DashboardError> {
+        let dashboard = self.load(scope, slug).await?;
+        let e = audit::entry(
+            "dashboard_view",
+            "success",
+            scope.email(),
+            dashboard.slug.clone(),
+        )
+        .tenant(Some(scope.tenant_id()))
+        .user(Some(scope.user_id()));
+        self.audit.record(e).await;
+        let (user, tenant, dashboard_id) =
+            (scope.user_id(), scope.tenant_id(), dashboard.id.clone());
+        let saved = self
+            .db
+            .run_scoped(Scope::from(scope), move |conn| {
+                preferences::find(conn, user, tenant, &dashboard_id)
+            })
+            .await?;
+        let saved_filters = saved
+            .and_then(|json| serde_json::from_str::<FilterState>(&json).ok())
+            .and_then(|state| Filters::from_state(&dashboard.spec, &state).ok())
+            .map(|filters| filters.to_state())
+            .unwrap_or_default();
+        Ok(DashboardDetail {
+            dashboard: dashboard.view(),
+            branding: dashboard.branding.clone(),
+            saved_filters,
+        })
+    }
+
+    /// Saves the user's filters for the dashboard in the scope's tenant (validated).
+    pub async fn save_preferences(
+        &self,
+        scope: &TenantScope,
+        slug: &str,
+        state: &FilterState,
+    ) -> Result<(), DashboardError> {
+        let dashboard = self.load(scope, slug).await?;
+        let filters = Filters::from_state(&dashboard.spec, state)
+            .map_err(|e| DashboardError::InvalidFilter(e.to_string()))?;
+        let json = serde_json::to_string(&filters.to_state()).map_err(DashboardError::internal)?;
+        let (user, tenant, dashboard_id) =
+            (scope.user_id(), scope.tenant_id(), dashboard.id.clone());
+        let e = audit::entry(
+            "preference_save",
+            "success",
+            scope.email(),
+            dashboard.slug.clone(),
+        )
+        .tenant(Some(tenant))
+        .user(Some(user))
+        .detail(serde_json::json!({ "filters": filters.to_state() }));
+        self.db
+            .run_scoped(Scope::from(scope), move |conn| {
+                preferences::save(conn, user, tenant, &dashboard_id, &json)?;
+                crate::store::audit::append(conn, &e)
+            })
+            .await?;
+        Ok(())
+    }
+
+    /// Starts decoding the tenant's data in the background (a no-op when it is already
+    /// resident): the user is about to open a dashboard.
+    pub fn prefetch(&self, tenant: TenantId) {
+        let engine = self.engine.clone();
+        actix_web::rt::task::spawn_blocking(move || {
+            if let Err(e) = engine.prefetch(tenant.as_uuid()) {
+                tracing::warn!(error = %e, "prefetching tenant data failed");
+            }
+        });
+    }
+
+    /// The dashboard `slug` if it is assigned to the scope's tenant. A dashboard that
+    /// exists but is not assigned is indistinguishable from one that does not exist.
+    pub(super) async fn load(
+        &self,
+        scope: &TenantScope,
+        slug: &str,
+    ) -> Result<Arc<LoadedDashboard>, DashboardError> {
         if slug.is_empty() || slug.len() > 100 || slug.chars().any(char::is_control) {
-            return Err(not_found());
+            return Err(DashboardError::NotFound);
         }
-        let tenant_id = scope.tenant_id();
         self.assignments
-            .get_or_load((tenant_id, slug.to_owned()), || {
-                self.load_uncached(db, tenant_id, slug)
+            .get_or_load((scope.tenant_id(), slug.to_owned()), || {
+                self.load_uncached(scope, slug)
             })
             .await?
-            .ok_or_else(not_found)
+            .ok_or(DashboardError::NotFound)
     }
 
     async fn load_uncached(
         &self,
-        db: &Db,
-        tenant_id: TenantId,
+        scope: &TenantScope,
         slug: &str,
-    ) -> Result<Option<Arc<LoadedDashboard>>, ApiError> {
+    ) -> Result<Option<Arc<LoadedDashboard>>, DashboardError> {
+        let tenant_id = scope.tenant_id();
         let slug_owned = slug.to_owned();
-        let (row, tenant) = db
-            .run_scoped(Scope::Tenant(tenant_id), move |conn| {
+        let (row, tenant) = self
+            .db
+            .run_scoped(Scope::from(scope), move |conn| {
                 let row = dashboards::find_for_tenant(conn, tenant_id, &slug_owned)?;
                 let tenant = tenants::find_by_id(conn, tenant_id)?;
                 Ok((row, tenant))
@@ -163,66 +279,15 @@ impl DashboardService {
             None => {
                 let spec = Arc::new(
                     DashboardSpec::from_json(&row.slug, &row.spec_json)
-                        .map_err(ApiError::internal)?,
+                        .map_err(DashboardError::internal)?,
                 );
                 self.specs.insert(spec_key.clone(), spec.clone());
                 spec
             }
         };
-        let config = tenant.config();
-        let thresholds = Thresholds::from_spec(&spec).with_overrides(&config.thresholds);
-        let hidden = config
-            .hidden_components
-            .get(&row.slug)
-            .cloned()
-            .unwrap_or_default();
-        let fingerprint = digest(&[&spec_key, &thresholds.cache_key()]);
-        Ok(Some(Arc::new(LoadedDashboard {
-            branding: tenant.branding(),
-            row,
-            spec,
-            thresholds,
-            hidden,
-            fingerprint,
-        })))
-    }
-
-    /// Parses `query` into filters; the names in `reserved` are the endpoint's own
-    /// parameters and are returned separately.
-    pub fn parse_query(
-        &self,
-        dashboard: &LoadedDashboard,
-        query: &str,
-        reserved: &[&str],
-    ) -> Result<(Filters, Vec<(String, String)>), ApiError> {
-        if query.len() > 16 * 1024 {
-            return Err(ApiError::BadRequest(
-                ErrorCode::InvalidFilter,
-                "the query string is too long".into(),
-            ));
-        }
-        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query).map_err(|e| {
-            ApiError::BadRequest(
-                ErrorCode::InvalidFilter,
-                format!("invalid query string: {e}"),
-            )
-        })?;
-        let (own, filter_pairs): (Vec<_>, Vec<_>) = pairs
-            .into_iter()
-            .partition(|(k, _)| reserved.contains(&k.as_str()));
-        let filters = kyros_engine::parse_filters(&dashboard.spec, &filter_pairs)
-            .map_err(|e| ApiError::BadRequest(ErrorCode::InvalidFilter, e.to_string()))?;
-        Ok((filters, own))
-    }
-
-    /// Saved filter state, validated against the spec.
-    pub fn filters_from_state(
-        &self,
-        dashboard: &LoadedDashboard,
-        state: &FilterState,
-    ) -> Result<Filters, ApiError> {
-        Filters::from_state(&dashboard.spec, state)
-            .map_err(|e| ApiError::BadRequest(ErrorCode::InvalidFilter, e.to_string()))
+        Ok(Some(Arc::new(LoadedDashboard::new(
+            row, &tenant, spec, spec_key,
+        ))))
     }
 
     fn version(&self, scope: &TenantScope, dashboard: &LoadedDashboard) -> String {
@@ -240,18 +305,17 @@ impl DashboardService {
         version
     }
 
-    /// The `/charts` response body (JSON of [`DashboardCharts`]) and whether it came
-    /// from the cache. The serialised body is cached as a whole (keyed like its charts,
-    /// plus the tenant's hidden charts), so a repeated request costs a lookup.
-    pub async fn charts_response(
+    /// The `/charts` response body and whether it came from the cache. The serialised
+    /// body is cached as a whole (keyed like its charts, plus the tenant's hidden charts).
+    async fn charts_response(
         &self,
         scope: &TenantScope,
         dashboard: &LoadedDashboard,
         filters: &Filters,
-    ) -> Result<(Bytes, bool), ApiError> {
+    ) -> Result<(Bytes, bool), DashboardError> {
         let version = self.version(scope, dashboard);
         let filter_key = filters.cache_key();
-        let slug = &dashboard.row.slug;
+        let slug = &dashboard.slug;
         let response_key = ChartCacheKey::new(
             scope,
             slug,
@@ -270,25 +334,13 @@ impl DashboardService {
             filters: filters.to_state(),
             charts,
         };
-        let body = Bytes::from(serde_json::to_vec(&body).map_err(ApiError::internal)?);
+        let body = Bytes::from(serde_json::to_vec(&body).map_err(DashboardError::internal)?);
         self.cache.insert_response(response_key, body.clone());
         Ok((body, cached))
     }
 
     /// Every visible chart, from the cache where possible; otherwise computed on the
     /// blocking pool (all charts at once, sharing one scan per dataset) and cached.
-    pub async fn charts(
-        &self,
-        scope: &TenantScope,
-        dashboard: &LoadedDashboard,
-        filters: &Filters,
-    ) -> Result<(Vec<ChartPayload>, bool), ApiError> {
-        let version = self.version(scope, dashboard);
-        let filter_key = filters.cache_key();
-        self.charts_of_version(scope, dashboard, filters, &version, &filter_key)
-            .await
-    }
-
     async fn charts_of_version(
         &self,
         scope: &TenantScope,
@@ -296,8 +348,8 @@ impl DashboardService {
         filters: &Filters,
         version: &str,
         filter_key: &str,
-    ) -> Result<(Vec<ChartPayload>, bool), ApiError> {
-        let slug = &dashboard.row.slug;
+    ) -> Result<(Vec<ChartPayload>, bool), DashboardError> {
+        let slug = &dashboard.slug;
         let key_of = |chart: &str| ChartCacheKey::new(scope, slug, chart, filter_key, version);
         let visible: Vec<&str> = dashboard
             .spec
@@ -327,12 +379,12 @@ impl DashboardService {
                     engine.dashboard_charts(tenant, &spec, &job_filters, &thresholds)
                 })
                 .await
-                .map_err(ApiError::internal)?
+                .map_err(DashboardError::internal)?
                 .map(Arc::new)
-                .map_err(engine_error)
+                .map_err(DashboardError::from)
             })
             .await
-            .map_err(|e| (*e).clone())?;
+            .map_err(|e| DashboardError::from_shared(&e))?;
         let mut out = Vec::with_capacity(visible.len());
         for chart in computed.iter() {
             let key = key_of(&chart.id);
@@ -344,23 +396,5 @@ impl DashboardService {
             }
         }
         Ok((out, false))
-    }
-
-    /// One page of filtered rows of the dashboard's primary dataset.
-    pub async fn rows(
-        &self,
-        scope: &TenantScope,
-        dashboard: &LoadedDashboard,
-        filters: Filters,
-        limit: usize,
-        cursor: Option<String>,
-    ) -> Result<RowsPage, ApiError> {
-        let engine = self.engine.clone();
-        let spec = dashboard.spec.clone();
-        let tenant = scope.tenant_id().as_uuid();
-        web::block(move || engine.rows(tenant, &spec, &filters, limit, cursor.as_deref()))
-            .await
-            .map_err(ApiError::internal)?
-            .map_err(engine_error)
     }
 }

@@ -1,4 +1,5 @@
-//! The route table of the public listener: the only place routes are declared.
+//! The route tables of both listeners: the only place routes are declared. Handlers are
+//! thin: extract, call one service, map the result.
 
 pub mod admin;
 pub mod auth;
@@ -13,14 +14,16 @@ pub mod token;
 use actix_web::middleware::from_fn;
 use actix_web::web;
 
-use crate::bff::csrf::csrf_guard;
-use crate::startup::SessionLayer;
-
+use crate::bff::layer::SessionLayer;
 use crate::error::ApiError;
+use crate::http::csrf::csrf_guard;
+use crate::http::session_refresh::session_refresh;
 
+/// The public listener: BFF, REST API, health.
 pub fn configure(cfg: &mut web::ServiceConfig, sessions: SessionLayer) {
     cfg.service(
         web::scope("/bff")
+            .wrap(from_fn(session_refresh))
             .wrap(sessions)
             .wrap(from_fn(csrf_guard))
             .service(web::resource("/login").route(web::post().to(bff::login::bff_login)))
@@ -45,7 +48,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, sessions: SessionLayer) {
             )
             .service(
                 web::resource("/dashboards/{slug}/charts/{chart_id}/export.csv")
-                    .route(web::get().to(bff::dashboard::bff_export_csv)),
+                    .route(web::get().to(bff::export::bff_export_csv)),
             ),
     )
     .service(web::resource("/health").route(web::get().to(health::health)))
@@ -64,7 +67,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, sessions: SessionLayer) {
             )
             .service(
                 web::resource("/tenant/{tenant_id}/audit")
-                    .route(web::get().to(admin::audit_log::tenant_audit)),
+                    .route(web::get().to(tenant::audit::tenant_audit)),
             )
             .service(
                 web::resource("/tenant/{tenant_id}/dashboards")
@@ -81,12 +84,19 @@ pub fn configure(cfg: &mut web::ServiceConfig, sessions: SessionLayer) {
     );
 }
 
-/// Anything unmatched.
+/// A 200 with a JSON body serialised earlier.
+pub fn json_body(body: bytes::Bytes) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Ok()
+        .content_type(actix_web::http::header::ContentType::json())
+        .body(body)
+}
+
+/// Anything unmatched, whatever the method.
 pub async fn not_found() -> Result<actix_web::HttpResponse, ApiError> {
     Err(ApiError::not_found("no such resource"))
 }
 
-/// The route table of the private admin listener.
+/// The private admin listener.
 pub fn configure_admin(cfg: &mut web::ServiceConfig) {
     use admin::{
         audit_log, auth as admin_auth, dashboards as admin_dashboards, keys, tenants, users,

@@ -1,11 +1,13 @@
 //! The built Yew shell (Trunk's `dist/`), served at `/` with a single-page-app fallback:
 //! any GET that is not an API path and not a file gets `index.html`, so deep links such
-//! as `/dashboards/risk-analysis` load the shell.
+//! as `/dashboards/risk-analysis` load the shell. Other methods never reach it (the
+//! application's 404 answers them).
 
 use std::path::{Path, PathBuf};
 
 use actix_files::{Files, NamedFile};
 use actix_web::dev::{fn_service, ServiceRequest, ServiceResponse};
+use actix_web::guard;
 use actix_web::http::Method;
 use actix_web::ResponseError;
 
@@ -35,10 +37,11 @@ fn is_api_path(path: &str) -> bool {
         .any(|p| path == *p || path.starts_with(&format!("{p}/")))
 }
 
-/// The static-file service with SPA fallback.
+/// The static-file service with SPA fallback, for GET and HEAD only.
 pub fn service(dir: PathBuf) -> Files {
     let index = dir.join("index.html");
     Files::new("/", dir)
+        .guard(guard::Any(guard::Get()).or(guard::Head()))
         .index_file("index.html")
         .prefer_utf8(true)
         .default_handler(fn_service(move |req: ServiceRequest| {

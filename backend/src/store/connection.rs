@@ -20,10 +20,11 @@ use std::time::Duration;
 use diesel::connection::SimpleConnection;
 use diesel::r2d2::{self, ManageConnection, Pool, PooledConnection};
 use diesel::{Connection, PgConnection, RunQueryDsl, SqliteConnection};
-use kyros_common::ids::{TenantId, UserId};
+use kyros_common::ids::UserId;
 use secrecy::ExposeSecret;
 
 use crate::config::DatabaseSettings;
+use crate::tenancy::scope::Scope;
 
 #[derive(diesel::MultiConnection)]
 pub enum DbConnection {
@@ -95,18 +96,6 @@ impl ManageConnection for ConnectionManager {
     }
 }
 
-/// Whose rows a unit of request work may see (PostgreSQL row-level security).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scope {
-    /// No tenant and no user: tables without tenant rows only (sessions, keys).
-    Service,
-    /// One user's identity work (login, `/api/me`, token exchange): that user's
-    /// memberships and the tenants they belong to, no tenant's data.
-    User(UserId),
-    /// Everything of one tenant (and nothing of any other).
-    Tenant(TenantId),
-}
-
 /// The restricted role request work runs as (created by the migrations).
 pub const APP_ROLE: &str = "kyros_app";
 
@@ -128,7 +117,7 @@ fn enter_scope(pg: &mut PgConnection, scope: Scope) -> StoreResult<()> {
     let (tenant, user) = match scope {
         Scope::Service => (String::new(), String::new()),
         Scope::User(user) => (String::new(), user.to_string()),
-        Scope::Tenant(tenant) => (tenant.to_string(), String::new()),
+        Scope::Tenant(grant) => (grant.tenant_id().to_string(), String::new()),
     };
     debug_assert!(tenant
         .chars()

@@ -15,9 +15,7 @@ pub mod sessions;
 pub mod tenants;
 pub mod users;
 
-pub use connection::{
-    widen_to_user, Db, DbConnection, Dialect, Scope, StoreError, StoreResult, APP_ROLE,
-};
+pub use connection::{widen_to_user, Db, DbConnection, Dialect, StoreError, StoreResult, APP_ROLE};
 
 /// Current UTC time as stored in `TIMESTAMP` columns.
 pub fn now() -> chrono::NaiveDateTime {

@@ -6,9 +6,10 @@ use kyros_common::api::tenants::{Branding, Role};
 use kyros_common::ids::{DashboardId, TenantId, UserId};
 
 use super::dashboards::{self, DashboardRow};
-use super::tenants::{self, TenantConfig, TenantRow};
+use super::tenants::{self, TenantRow};
 use super::users::{self, UserRow};
 use super::{memberships, DbConnection, StoreError, StoreResult};
+use kyros_common::api::tenants::TenantConfig;
 
 pub struct DemoTenant {
     pub slug: &'static str,

@@ -1,11 +1,8 @@
 //! Tenants and their configuration (branding, feature flags, visible components).
 
-use std::collections::BTreeMap;
-
 use diesel::prelude::*;
-use kyros_common::api::tenants::Branding;
+use kyros_common::api::tenants::{Branding, TenantConfig};
 use kyros_common::ids::TenantId;
-use serde::{Deserialize, Serialize};
 
 use super::schema::tenants;
 use super::{DbConnection, StoreResult};
@@ -19,22 +16,6 @@ pub struct TenantRow {
     pub is_active: bool,
     pub config_json: String,
     pub created_at: chrono::NaiveDateTime,
-}
-
-/// `tenants.config_json`: validated on write, read leniently (defaults fill gaps).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TenantConfig {
-    #[serde(default)]
-    pub branding: Option<Branding>,
-    #[serde(default)]
-    pub features: BTreeMap<String, bool>,
-    /// Chart ids hidden for this tenant, per dashboard slug.
-    #[serde(default)]
-    pub hidden_components: BTreeMap<String, Vec<String>>,
-    /// Overrides of dashboard thresholds (e.g. `clv_high`, `risk_critical`).
-    #[serde(default)]
-    pub thresholds: BTreeMap<String, f64>,
 }
 
 impl TenantRow {

@@ -28,8 +28,8 @@ use std::time::Duration;
 
 use moka::sync::Cache;
 
-use crate::error::ApiError;
-use crate::store::{epoch, Db, Scope};
+use crate::store::{epoch, Db};
+use crate::tenancy::scope::Scope;
 
 /// How often each instance reads `metadata_epoch`.
 pub const POLL_INTERVAL: Duration = Duration::from_millis(250);
@@ -143,10 +143,10 @@ where
     }
 
     /// The remembered answer for `key`, or `load`'s (remembered when it may be).
-    pub async fn get_or_load<F, Fut>(&self, key: K, load: F) -> Result<V, ApiError>
+    pub async fn get_or_load<F, Fut, E>(&self, key: K, load: F) -> Result<V, E>
     where
         F: FnOnce() -> Fut,
-        Fut: Future<Output = Result<V, ApiError>>,
+        Fut: Future<Output = Result<V, E>>,
     {
         let (Some(inner), Some(generation)) = (&self.inner, self.epoch.current()) else {
             return load().await;
@@ -171,7 +171,7 @@ mod tests {
         cache
             .get_or_load(1, || async {
                 loads.fetch_add(1, Ordering::SeqCst);
-                Ok(answer)
+                Ok::<_, String>(answer)
             })
             .await
             .expect("answer")
@@ -227,7 +227,7 @@ mod tests {
         let stale = cache
             .get_or_load(1, || async {
                 epoch.observe(2);
-                Ok(100)
+                Ok::<_, String>(100)
             })
             .await
             .expect("answer");
@@ -255,7 +255,7 @@ mod tests {
         epoch.observe(1);
         let cache: EpochCache<u32, u32> = EpochCache::new(&epoch);
         let failed = cache
-            .get_or_load(1, || async { Err(ApiError::internal("down")) })
+            .get_or_load(1, || async { Err::<u32, _>("down".to_owned()) })
             .await;
         assert!(failed.is_err());
         let loads = AtomicUsize::new(0);

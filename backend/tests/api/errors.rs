@@ -194,7 +194,129 @@ async fn hostile_login_inputs_never_500(app: TestApp) {
     }
 }
 
+/// serde would fill a struct from an array by position; every JSON body is an object.
+async fn json_arrays_never_pass_as_objects(app: TestApp) {
+    let admin = app.admin_token().await;
+    let acme = app.tenant_id("acme-corp").await;
+    let path = format!("/admin/tenants/{acme}/metadata");
+    let before = app
+        .admin(
+            reqwest::Method::POST,
+            "/admin/tenants",
+            &admin,
+            Some(serde_json::json!({"name": "Probe Ltd", "slug": "probe-ltd"})),
+        )
+        .await;
+    assert_eq!(before.status(), StatusCode::CREATED);
+    for body in [
+        r##"[{"branding":{"display_name":"X","primary_color":"#000000"}}]"##,
+        r##"[null, {}, {}, {}]"##,
+        r#"[]"#,
+    ] {
+        let response = app
+            .client
+            .post(app.admin_url(&path))
+            .bearer_auth(&admin)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .expect("request");
+        let problem = assert_problem(response, 400).await;
+        assert_eq!(problem["code"], "invalid_json", "{body}");
+    }
+    // The tenant's configuration did not change.
+    let token = app.user_token("admin@acme.com").await;
+    let me = app.me(&token).await;
+    let acme_now = me["tenants"]
+        .as_array()
+        .expect("tenants")
+        .iter()
+        .find(|t| t["slug"] == "acme-corp")
+        .cloned()
+        .expect("acme");
+    assert_ne!(acme_now["branding"]["display_name"], "X");
+    // The same on the public API and the BFF.
+    for (url, body) in [
+        (
+            app.url("/api/auth/login"),
+            r#"["analyst@acme.com","demo-password-for-tests"]"#,
+        ),
+        (
+            app.url("/api/token/exchange"),
+            r#"["00000000-0000-0000-0000-000000000000"]"#,
+        ),
+    ] {
+        let response = app
+            .client
+            .post(url)
+            .bearer_auth(&token)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .expect("request");
+        assert_problem(response, 400).await;
+    }
+    let response = app
+        .client
+        .post(app.admin_url("/admin/tenants"))
+        .bearer_auth(&admin)
+        .header("content-type", "application/json")
+        .body(r#"["Array Ltd","array-ltd"]"#)
+        .send()
+        .await
+        .expect("request");
+    assert_problem(response, 400).await;
+}
+
+/// A sane incoming `X-Request-Id` is honoured (logs can be correlated across services);
+/// anything else is replaced by a fresh id.
+async fn incoming_request_ids_are_honoured_when_sane(app: TestApp) {
+    let sane = "trace-0123456789abcdef";
+    let response = app
+        .client
+        .get(app.url("/health"))
+        .header("x-request-id", sane)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.headers()["x-request-id"], sane);
+    let problem = assert_problem(
+        app.client
+            .get(app.url("/api/me"))
+            .header("x-request-id", sane)
+            .send()
+            .await
+            .expect("request"),
+        401,
+    )
+    .await;
+    assert_eq!(
+        problem["request_id"], sane,
+        "the problem body names the same id"
+    );
+    let too_long = "a".repeat(65);
+    for bad in [too_long.as_str(), "has space", "x\ty"] {
+        let response = app
+            .client
+            .get(app.url("/health"))
+            .header("x-request-id", bad)
+            .send()
+            .await
+            .expect("request");
+        let id = response.headers()["x-request-id"]
+            .to_str()
+            .expect("ascii")
+            .to_owned();
+        assert_ne!(id, bad);
+        assert_eq!(id.len(), 36, "a fresh UUID replaces {bad:?}");
+    }
+}
+
 matrix!(
+    json_arrays_never_pass_as_objects,
+    incoming_request_ids_are_honoured_when_sane,
     malformed_json_is_400_problem,
     wrong_content_type_is_415_problem,
     oversized_bodies_are_413_problem,

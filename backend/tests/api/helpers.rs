@@ -281,6 +281,30 @@ impl TestApp {
         )
     }
 
+    /// The application's services over this test's database (a second instance of
+    /// them, sharing the store and key ring).
+    pub fn services(&self) -> kyros::state::AppState {
+        let keys = kyros::auth::keys::KeyRing::load(
+            self.db.clone(),
+            self.settings.signing_key.as_ref(),
+            self.settings.longest_token_ttl(),
+        )
+        .expect("key ring");
+        kyros::state::AppState::build(self.settings.clone(), self.db.clone(), keys, None)
+            .expect("services")
+    }
+
+    /// A validated `TenantScope` for a demo user in a demo tenant: a real scoped token,
+    /// checked by `Tenancy` (the only way to one).
+    pub async fn tenant_scope(&self, email: &str, slug: &str) -> kyros::tenancy::TenantScope {
+        let (token, _) = self.scoped_token(email, slug).await;
+        self.services()
+            .tenancy
+            .scope_from_token(&token)
+            .await
+            .expect("a valid scoped token gives a scope")
+    }
+
     pub fn user_id(&self, email: &str) -> kyros_common::ids::UserId {
         let mut conn = self.db.conn().expect("conn");
         kyros::store::users::find_by_email(&mut conn, email)

@@ -6,8 +6,10 @@ use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
+use kyros::store::audit::{self as audit_store, AuditEntry};
 use kyros::store::schema::{preferences, tenant_dashboards, tenants, user_tenants};
-use kyros::store::{Db, DbConnection, Scope, StoreResult};
+use kyros::store::{Db, DbConnection, StoreResult};
+use kyros::tenancy::Scope;
 use kyros_common::ids::TenantId;
 
 use crate::helpers::{spawn_app, Backend, TestApp};
@@ -36,10 +38,15 @@ fn visible_tenants(conn: &mut DbConnection) -> StoreResult<Vec<Vec<String>>> {
     ])
 }
 
-async fn ids(app: &TestApp) -> (TenantId, TenantId) {
-    let acme = app.tenant_id("acme-corp").await.parse().expect("uuid");
-    let beta = app.tenant_id("beta-ind").await.parse().expect("uuid");
-    (acme, beta)
+/// Each demo tenant's id and its row-level security scope, obtained the only way a
+/// tenant scope can be: from a validated scoped token (`Scope::from(&TenantScope)`).
+async fn ids(app: &TestApp) -> ((TenantId, Scope), (TenantId, Scope)) {
+    let mut out = Vec::new();
+    for slug in ["acme-corp", "beta-ind"] {
+        let scope = app.tenant_scope("admin@acme.com", slug).await;
+        out.push((scope.tenant_id(), Scope::from(&scope)));
+    }
+    (out[0], out[1])
 }
 
 async fn seen(db: &Db, scope: Scope) -> Vec<Vec<String>> {
@@ -51,7 +58,7 @@ async fn seen(db: &Db, scope: Scope) -> Vec<Vec<String>> {
 #[actix_web::test]
 async fn an_unfiltered_query_sees_only_the_current_tenant_and_nothing_without_one() {
     let app = spawn_app(Backend::Postgres).await;
-    let (acme, beta) = ids(&app).await;
+    let ((acme, acme_scope), (beta, beta_scope)) = ids(&app).await;
     // A preference row for each tenant, written as the owner (the privileged path).
     let (a, b) = (acme.to_string(), beta.to_string());
     let (a2, b2) = (a.clone(), b.clone());
@@ -76,12 +83,9 @@ async fn an_unfiltered_query_sees_only_the_current_tenant_and_nothing_without_on
         );
     }
 
-    for tenant in [acme, beta] {
+    for (tenant, scope) in [(acme, acme_scope), (beta, beta_scope)] {
         let own = tenant.to_string();
-        for (table, rows) in TABLES
-            .iter()
-            .zip(seen(&app.db, Scope::Tenant(tenant)).await)
-        {
+        for (table, rows) in TABLES.iter().zip(seen(&app.db, scope).await) {
             assert!(!rows.is_empty(), "{table}: the tenant sees its own rows");
             assert!(
                 rows.iter().all(|t| *t == own),
@@ -111,7 +115,7 @@ async fn an_unfiltered_query_sees_only_the_current_tenant_and_nothing_without_on
 #[actix_web::test]
 async fn the_app_role_cannot_lift_or_bypass_row_level_security() {
     let app = spawn_app(Backend::Postgres).await;
-    let (acme, beta) = ids(&app).await;
+    let ((_, acme), (beta, _)) = ids(&app).await;
     for statement in [
         "ALTER TABLE user_tenants DISABLE ROW LEVEL SECURITY",
         "ALTER TABLE preferences NO FORCE ROW LEVEL SECURITY",
@@ -121,7 +125,7 @@ async fn the_app_role_cannot_lift_or_bypass_row_level_security() {
     ] {
         let outcome = app
             .db
-            .run_scoped(Scope::Tenant(acme), move |conn| {
+            .run_scoped(acme, move |conn| {
                 conn.batch_execute(statement)?;
                 Ok(())
             })
@@ -132,7 +136,7 @@ async fn the_app_role_cannot_lift_or_bypass_row_level_security() {
     let beta_text = beta.to_string();
     let outcome = app
         .db
-        .run_scoped(Scope::Tenant(acme), move |conn| {
+        .run_scoped(acme, move |conn| {
             conn.batch_execute(&format!(
                 "INSERT INTO preferences (user_id, tenant_id, dashboard_id, filters_json)
                  SELECT u.id, '{beta_text}', d.id, '{{}}' FROM users u, dashboards d LIMIT 1"
@@ -173,17 +177,21 @@ async fn the_app_role_cannot_lift_or_bypass_row_level_security() {
 #[actix_web::test]
 async fn concurrent_tenants_on_a_pool_of_one_connection_never_see_each_other() {
     let app = spawn_app(Backend::Postgres).await;
-    let (acme, beta) = ids(&app).await;
+    let ((acme, acme_scope), (beta, beta_scope)) = ids(&app).await;
     let single = Db::new(&app.settings.database, 1, Duration::from_secs(30));
     let mut jobs = Vec::new();
     for i in 0..60 {
         let db = single.clone();
-        let tenant = if i % 2 == 0 { acme } else { beta };
+        let (tenant, tenant_scope) = if i % 2 == 0 {
+            (acme, acme_scope)
+        } else {
+            (beta, beta_scope)
+        };
         jobs.push(actix_web::rt::spawn(async move {
             let scope = if i % 3 == 0 {
                 Scope::Service
             } else {
-                Scope::Tenant(tenant)
+                tenant_scope
             };
             (scope, tenant, seen(&db, scope).await)
         }));
@@ -203,4 +211,60 @@ async fn concurrent_tenants_on_a_pool_of_one_connection_never_see_each_other() {
             }
         }
     }
+}
+
+/// One audit row of `tenant`, written as the owner (the audit writer's path).
+fn audit_row(tenant: TenantId, action: &'static str) -> AuditEntry {
+    AuditEntry {
+        tenant_id: Some(tenant),
+        user_id: None,
+        actor: "test".into(),
+        action,
+        target: tenant.to_string(),
+        outcome: "success",
+        request_id: String::new(),
+        detail: serde_json::json!({}),
+    }
+}
+
+#[actix_web::test]
+async fn a_tenant_audit_read_through_the_app_role_sees_only_that_tenant_even_unfiltered() {
+    let app = spawn_app(Backend::Postgres).await;
+    let ((acme, acme_scope), (beta, _)) = ids(&app).await;
+    app.db
+        .run(move |conn| {
+            audit_store::append(conn, &audit_row(acme, "rls_probe_acme"))?;
+            audit_store::append(conn, &audit_row(beta, "rls_probe_beta"))?;
+            audit_store::append(
+                conn,
+                &AuditEntry {
+                    tenant_id: None,
+                    ..audit_row(acme, "rls_probe_none")
+                },
+            )
+        })
+        .await
+        .expect("audit rows");
+    let everything = app
+        .db
+        .run(|conn| audit_store::list(conn, None, None, 1000))
+        .await
+        .expect("privileged read");
+    assert!(everything.iter().any(|r| r.action == "rls_probe_beta"));
+    // The query's own tenant filter dropped (`None`): row-level security still holds.
+    let seen = app
+        .db
+        .run_scoped(acme_scope, |conn| audit_store::list(conn, None, None, 1000))
+        .await
+        .expect("scoped read");
+    assert!(seen.iter().any(|r| r.action == "rls_probe_acme"));
+    let own = acme.to_string();
+    assert!(
+        seen.iter()
+            .all(|r| r.tenant_id.as_deref() == Some(own.as_str())),
+        "only Acme's rows: {:?}",
+        seen.iter()
+            .map(|r| (&r.action, &r.tenant_id))
+            .collect::<Vec<_>>()
+    );
 }

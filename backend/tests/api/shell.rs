@@ -63,9 +63,26 @@ async fn the_shell_is_served_with_spa_fallback_and_security_headers() {
         )
         .await;
     }
+    // Only GET and HEAD reach the shell: any other method on a path that is no API
+    // resource is the application's 404, never the file service's 405.
+    for (method, path) in [
+        (reqwest::Method::POST, "/dashboards"),
+        (reqwest::Method::POST, "/anything"),
+        (reqwest::Method::DELETE, "/app-1234.js"),
+        (reqwest::Method::PUT, "/"),
+    ] {
+        let response = app
+            .client
+            .request(method.clone(), app.url(path))
+            .send()
+            .await
+            .expect("request");
+        assert_problem(response, 404).await;
+    }
+    // A known API resource with the wrong method stays 405.
     assert_problem(
         app.client
-            .post(app.url("/dashboards"))
+            .post(app.url("/api/me"))
             .send()
             .await
             .expect("request"),

@@ -1,5 +1,6 @@
 //! Request and response types, one module per resource.
 
+pub mod audit;
 pub mod auth;
 pub mod dashboards;
 pub mod me;

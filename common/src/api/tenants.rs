@@ -53,3 +53,20 @@ pub struct TenantDetail {
     #[serde(default)]
     pub features: std::collections::BTreeMap<String, bool>,
 }
+
+/// A tenant's configuration (`tenants.config_json`): branding, feature flags, hidden
+/// charts per dashboard, threshold overrides. Validated on write, read leniently.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TenantConfig {
+    #[serde(default)]
+    pub branding: Option<Branding>,
+    #[serde(default)]
+    pub features: std::collections::BTreeMap<String, bool>,
+    /// Chart ids hidden for this tenant, per dashboard slug.
+    #[serde(default)]
+    pub hidden_components: std::collections::BTreeMap<String, Vec<String>>,
+    /// Overrides of dashboard thresholds (e.g. `clv_high`, `risk_critical`).
+    #[serde(default)]
+    pub thresholds: std::collections::BTreeMap<String, f64>,
+}

@@ -5,9 +5,9 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::auth::AdminAuth;
-use crate::audit::{self, AuditEntryExt};
+use crate::auth::AdminAuth;
 use crate::error::ApiError;
+use crate::http::json::from_object_slice;
 use crate::state::SharedState;
 
 #[derive(Debug, Default, Deserialize)]
@@ -25,14 +25,11 @@ pub async fn rotate_secret(
     let request: RotateRequest = if body.iter().all(u8::is_ascii_whitespace) {
         RotateRequest::default()
     } else {
-        serde_json::from_slice(&body)
-            .map_err(|e| ApiError::invalid_json(format!("invalid JSON body: {e}")))?
+        from_object_slice(&body)?
     };
-    let keys = state.keys().clone();
-    let revoke = request.revoke_previous;
-    let kid = state.db.run(move |conn| keys.rotate(conn, revoke)).await?;
-    let e = audit::entry("key_rotation", "success", admin.client_id, kid.clone())
-        .detail(json!({ "revoke_previous": revoke }));
-    audit::record(&state, e).await;
-    Ok(HttpResponse::Ok().json(json!({ "kid": kid, "revoke_previous": revoke })))
+    let kid = state
+        .admin
+        .rotate_key(admin.client_id, request.revoke_previous)
+        .await?;
+    Ok(HttpResponse::Ok().json(json!({ "kid": kid, "revoke_previous": request.revoke_previous })))
 }

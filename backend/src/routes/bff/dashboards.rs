@@ -3,14 +3,13 @@
 use actix_web::HttpResponse;
 
 use super::ok_json;
-use crate::bff::session::BffTenant;
+use crate::bff::BffTenant;
 use crate::error::ApiError;
-use crate::routes::tenant::dashboards::summaries;
 use crate::state::SharedState;
 
 pub async fn bff_list_dashboards(
     state: SharedState,
     who: BffTenant,
 ) -> Result<HttpResponse, ApiError> {
-    Ok(ok_json(&summaries(&state, &who.scope).await?))
+    Ok(ok_json(&state.dashboards.list(&who.scope).await?))
 }

@@ -2,13 +2,13 @@
 
 use actix_web::HttpResponse;
 
-use super::{ok_json, session_info};
-use crate::bff::session::BffUser;
+use super::ok_json;
+use crate::bff::BffUser;
 use crate::error::ApiError;
 use crate::state::SharedState;
 
 pub async fn bff_me(state: SharedState, who: BffUser) -> Result<HttpResponse, ApiError> {
     Ok(ok_json(
-        &session_info(&state, &who.user, &who.session).await?,
+        &state.bff.session_info(&who.user, &who.session).await?,
     ))
 }

@@ -1,0 +1,22 @@
+//! Why a BFF request was refused.
+
+use crate::auth::AuthError;
+use crate::tenancy::TenancyError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum BffError {
+    #[error("not signed in")]
+    NotSignedIn,
+    #[error("your session has expired; sign in again")]
+    SessionExpired,
+    #[error("no tenant selected")]
+    NoTenantSelected,
+    #[error("you may no longer use this tenant")]
+    TenantRevoked,
+    #[error("the session could not be updated: {0}")]
+    Session(String),
+    #[error(transparent)]
+    Auth(#[from] AuthError),
+    #[error(transparent)]
+    Tenancy(#[from] TenancyError),
+}
