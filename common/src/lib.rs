@@ -5,4 +5,5 @@
 
 pub mod api;
 pub mod error;
+pub mod filters;
 pub mod ids;

@@ -161,6 +161,50 @@ async fn filters_change_results_and_hostile_filters_are_400(backend: Backend) {
         )
         .await;
     assert_problem(response, 400).await;
+    // The shared grammar refuses what the shell's form refuses.
+    for query in ["?cohort_from=2024-02-30", "?cohort_to=2024-02-30"] {
+        let response = app
+            .get_with(
+                &format!("/api/dashboards/customer-lifetime-value/charts{query}"),
+                &token,
+            )
+            .await;
+        assert_problem(response, 400).await;
+    }
+    for query in ["?risk_score_from=1e-1", "?risk_score_from=.5"] {
+        let response = app
+            .get_with(
+                &format!("/api/dashboards/risk-analysis/charts{query}"),
+                &token,
+            )
+            .await;
+        assert_problem(response, 400).await;
+    }
+    // A range wider than the spec's bounds ("everything since 2020") is clamped to them,
+    // not refused, and answers exactly like the same range written within the bounds.
+    let wide = charts(
+        &app,
+        &token,
+        "customer-lifetime-value",
+        "?cohort_from=2020-01&cohort_to=2030-12",
+    )
+    .await;
+    let bounded = charts(
+        &app,
+        &token,
+        "customer-lifetime-value",
+        "?cohort_from=2022-01&cohort_to=2024-12",
+    )
+    .await;
+    assert_eq!(wide, bounded);
+    assert_eq!(
+        wide["filters"]["cohort"],
+        json!({ "from": "2022-01-01", "to": "2024-12-01" })
+    );
+    assert_eq!(
+        chart(&wide, "customers")["kpi"],
+        chart(&all, "customers")["kpi"]
+    );
 }
 
 async fn unassigned_dashboards_look_exactly_like_missing_ones(backend: Backend) {

@@ -28,12 +28,7 @@ pub use values::{format_date, format_number, parse_date, parse_number};
 
 use crate::spec::DashboardSpec;
 
-/// Longest accepted value (and parameter name), in bytes.
-pub const MAX_VALUE_BYTES: usize = 100;
-/// Most values accepted for one multi-select field.
-pub const MAX_VALUES_PER_FIELD: usize = 50;
-/// Most query pairs accepted in one request.
-pub const MAX_PAIRS: usize = 200;
+pub use kyros_common::filters::{MAX_PAIRS, MAX_VALUES_PER_FIELD, MAX_VALUE_BYTES};
 
 /// A rejected filter; `field` is the offending parameter.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

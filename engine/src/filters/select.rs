@@ -2,8 +2,9 @@
 //! multi-select, parseable and ordered bounds inside `[min, max]` for a range.
 
 use kyros_common::api::dashboards::{FilterKind, FilterSelection};
+use kyros_common::filters::{check_range, parse_bound, RangeKind, RangeValue};
 
-use super::values::{parse_date, parse_number};
+use super::values::to_naive;
 use super::{FilterError, Selection, MAX_VALUES_PER_FIELD, MAX_VALUE_BYTES};
 use crate::spec::{Bound, FilterSpec};
 
@@ -84,91 +85,48 @@ pub(super) fn select_range(
     from: Option<&str>,
     to: Option<&str>,
 ) -> Result<Selection, FilterError> {
-    let from = from.filter(|s| !s.is_empty());
-    let to = to.filter(|s| !s.is_empty());
-    let from_field = format!("{}_from", filter.field);
-    let to_field = format!("{}_to", filter.field);
-    match filter.kind {
-        FilterKind::DateRange => {
-            let parse = |field: &str, text: Option<&str>| {
-                text.map(|t| {
-                    parse_date(t).ok_or_else(|| {
-                        FilterError::new(field, "expected a date YYYY-MM or YYYY-MM-DD")
-                    })
-                })
-                .transpose()
+    let kind = match filter.kind {
+        FilterKind::DateRange => RangeKind::Date,
+        FilterKind::NumberRange => RangeKind::Number,
+        FilterKind::MultiSelect => {
+            return Err(FilterError::new(&filter.field, "expected a list of values"))
+        }
+    };
+    let bound = |b: &Option<Bound>| match b {
+        Some(Bound::Number(n)) if kind == RangeKind::Number => Some(RangeValue::Number(*n)),
+        Some(Bound::Text(t)) => parse_bound(kind, t),
+        _ => None,
+    };
+    let checked =
+        check_range(kind, from, to, bound(&filter.min), bound(&filter.max)).map_err(|problem| {
+            let field = match problem.side() {
+                Some(side) => format!("{}{}", filter.field, side.suffix()),
+                None => filter.field.clone(),
             };
-            let (from, to) = (parse(&from_field, from)?, parse(&to_field, to)?);
-            let bound = |b: &Option<Bound>| match b {
-                Some(Bound::Text(t)) => parse_date(t),
+            FilterError::new(&field, problem.to_string())
+        })?;
+    Ok(match kind {
+        RangeKind::Date => {
+            let date = |v: Option<RangeValue>| match v {
+                Some(RangeValue::Date(d)) => to_naive(d),
                 _ => None,
             };
-            check_range(
-                &filter.field,
-                from,
-                to,
-                bound(&filter.min),
-                bound(&filter.max),
-            )?;
-            Ok(Selection::Dates { from, to })
+            Selection::Dates {
+                from: date(checked.from),
+                to: date(checked.to),
+            }
         }
-        FilterKind::NumberRange => {
-            let parse = |field: &str, text: Option<&str>| {
-                text.map(|t| {
-                    parse_number(t)
-                        .ok_or_else(|| FilterError::new(field, "expected a plain decimal number"))
-                })
-                .transpose()
+        RangeKind::Number => {
+            let number = |v: Option<RangeValue>| match v {
+                Some(RangeValue::Number(n)) => Some(n),
+                _ => None,
             };
-            let (from, to) = (parse(&from_field, from)?, parse(&to_field, to)?);
-            let bound = |b: &Option<Bound>| match b {
-                Some(Bound::Number(n)) => Some(*n),
-                Some(Bound::Text(t)) => parse_number(t),
-                None => None,
-            };
-            check_range(
-                &filter.field,
-                from,
-                to,
-                bound(&filter.min),
-                bound(&filter.max),
-            )?;
-            Ok(Selection::Numbers { from, to })
+            Selection::Numbers {
+                from: number(checked.from),
+                to: number(checked.to),
+            }
         }
-        FilterKind::MultiSelect => {
-            Err(FilterError::new(&filter.field, "expected a list of values"))
-        }
-    }
-}
-
-/// `from <= to`, and both inside the spec's `[min, max]` when declared.
-fn check_range<T: PartialOrd + std::fmt::Debug>(
-    field: &str,
-    from: Option<T>,
-    to: Option<T>,
-    min: Option<T>,
-    max: Option<T>,
-) -> Result<(), FilterError> {
-    if let (Some(from), Some(to)) = (&from, &to) {
-        if from > to {
-            return Err(FilterError::new(
-                field,
-                "the range is inverted (from is after to)",
-            ));
-        }
-    }
-    for (suffix, value) in [("_from", &from), ("_to", &to)] {
-        let Some(value) = value else { continue };
-        let below = min.as_ref().is_some_and(|min| value < min);
-        let above = max.as_ref().is_some_and(|max| value > max);
-        if below || above {
-            return Err(FilterError::new(
-                &format!("{field}{suffix}"),
-                "outside the filter's allowed range",
-            ));
-        }
-    }
-    Ok(())
+    })
 }
 
 #[cfg(test)]
@@ -207,7 +165,7 @@ mod tests {
     }
 
     #[test]
-    fn inverted_and_out_of_bounds_ranges_are_rejected() {
+    fn inverted_ranges_are_rejected_and_wide_ones_clamped_to_the_bounds() {
         let risk = spec("risk-analysis");
         let err = parse(
             &risk,
@@ -215,14 +173,20 @@ mod tests {
         )
         .expect_err("inverted");
         assert!(err.to_string().contains("inverted"));
-        assert_eq!(
-            rejected_field(&risk, &[("risk_score_to", "1.5")]),
-            "risk_score_to"
+        // Wider than the declared bounds: clamped, so it shares the cache entry of the
+        // same range written within them.
+        let wide = parse(&risk, &[("risk_score_to", "1.5")]).expect("clamped");
+        let within = parse(&risk, &[("risk_score_to", "1")]).expect("valid");
+        assert_eq!(wide.cache_key(), within.cache_key());
+        let since_2019 = parse(&clv(), &[("cohort_from", "2019-01")]).expect("clamped");
+        let everything = parse(&clv(), &[("cohort_from", "")]).expect("open");
+        assert_ne!(since_2019.cache_key(), "");
+        assert!(
+            !since_2019.cache_key().contains("2019"),
+            "{}",
+            since_2019.cache_key()
         );
-        assert_eq!(
-            rejected_field(&clv(), &[("cohort_from", "2019-01")]),
-            "cohort_from"
-        );
+        assert!(everything.is_empty());
     }
 
     #[test]

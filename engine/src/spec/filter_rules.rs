@@ -76,17 +76,7 @@ fn validate_filter(
             ));
         }
     }
-    let targets: Vec<&DatasetDef> = spec_datasets
-        .iter()
-        .copied()
-        .filter(|d| {
-            if filter.datasets.is_empty() {
-                d.column(column).is_some()
-            } else {
-                filter.datasets.iter().any(|n| n == d.name)
-            }
-        })
-        .collect();
+    let targets = super::filter_target_datasets(spec_datasets, filter);
     if targets.is_empty() {
         return Err(SpecError::new(
             format!("{path}.column"),

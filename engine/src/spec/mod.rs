@@ -184,16 +184,8 @@ impl DashboardSpec {
         filter: &'a FilterSpec,
     ) -> Vec<(&'static DatasetDef, &'a str)> {
         let column = filter.column();
-        self.datasets
-            .iter()
-            .copied()
-            .filter(|d| {
-                if filter.datasets.is_empty() {
-                    d.column(column).is_some()
-                } else {
-                    filter.datasets.iter().any(|name| name == d.name)
-                }
-            })
+        filter_target_datasets(&self.datasets, filter)
+            .into_iter()
             .map(|d| (d, column))
             .collect()
     }
@@ -219,6 +211,26 @@ impl DashboardSpec {
                 .collect(),
         }
     }
+}
+
+/// The datasets among `datasets` that `filter` restricts: the ones it names, or when it
+/// names none, every one that has its column. The one rule for validation and queries.
+pub(crate) fn filter_target_datasets(
+    datasets: &[&'static DatasetDef],
+    filter: &FilterSpec,
+) -> Vec<&'static DatasetDef> {
+    let column = filter.column();
+    datasets
+        .iter()
+        .copied()
+        .filter(|d| {
+            if filter.datasets.is_empty() {
+                d.column(column).is_some()
+            } else {
+                filter.datasets.iter().any(|name| name == d.name)
+            }
+        })
+        .collect()
 }
 
 fn filter_def(filter: &FilterSpec) -> FilterDef {

@@ -263,10 +263,13 @@ mod tests {
             loaded(FilterState::default()).next(DashboardAction::Edit(FilterEdit::SetBound {
                 field: "score".into(),
                 bound: crate::state::filters::Bound::From,
-                value: "2".into(),
+                value: "2e1".into(),
             }));
         let state = state.next(DashboardAction::Apply);
-        assert_eq!(state.problems, vec!["Score: values end at 1."]);
+        assert_eq!(
+            state.problems,
+            vec!["Score: \u{201c}2e1\u{201d} is not a number."]
+        );
         assert_eq!(state.request.generation, 1);
         assert_ne!(state.draft, state.applied);
     }

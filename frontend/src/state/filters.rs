@@ -1,9 +1,10 @@
 //! Filter selections as the filter bar edits them: pure functions over the shared
 //! [`FilterState`], so toggling, ranges, reset, restore and validation are unit-tested.
 
-use std::cmp::Ordering;
-
 use kyros_common::api::dashboards::{FilterDef, FilterKind, FilterSelection, FilterState};
+use kyros_common::filters::{
+    check_range, parse_bound, parse_date, RangeKind, RangeProblem, MAX_VALUE_BYTES,
+};
 
 /// Which end of a range an edit sets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -172,132 +173,66 @@ pub fn bound_value(state: &FilterState, field: &str, bound: Bound) -> String {
     }
 }
 
-/// `YYYY-MM` for an `<input type="month">` from a `YYYY-MM` or `YYYY-MM-DD` value.
-pub fn month_input_value(value: &str) -> String {
-    if is_date(value) {
-        value[..7].to_owned()
-    } else {
-        String::new()
-    }
-}
-
-/// Problems that keep a selection from being applied, one sentence each.
+/// Problems that keep a selection from being applied, one sentence each. The verdict
+/// is the shared grammar's (`kyros_common::filters::check_range`), so the form refuses
+/// exactly what the server would; a range wider than the filter's bounds is fine (the
+/// server clamps it).
 pub fn validate(defs: &[FilterDef], state: &FilterState) -> Vec<String> {
     let mut problems = Vec::new();
     for def in defs {
         let Some(FilterSelection::Range { from, to }) = state.0.get(&def.field) else {
             continue;
         };
-        let bounds = [from.as_deref(), to.as_deref()];
+        let kind = match def.kind {
+            FilterKind::DateRange => RangeKind::Date,
+            FilterKind::NumberRange => RangeKind::Number,
+            FilterKind::MultiSelect => continue,
+        };
+        let limit = |s: &Option<String>| s.as_deref().and_then(|t| parse_bound(kind, t));
+        let verdict = check_range(
+            kind,
+            from.as_deref(),
+            to.as_deref(),
+            limit(&def.min),
+            limit(&def.max),
+        );
+        let Err(problem) = verdict else {
+            continue;
+        };
         let label = &def.label;
-        match def.kind {
-            FilterKind::NumberRange => {
-                let parsed: Vec<Option<f64>> = bounds
-                    .iter()
-                    .map(|b| b.and_then(|s| s.parse::<f64>().ok().filter(|n| n.is_finite())))
-                    .collect();
-                for (raw, number) in bounds.iter().zip(&parsed) {
-                    if let (Some(raw), None) = (raw, number) {
-                        problems.push(format!("{label}: \u{201c}{raw}\u{201d} is not a number."));
-                    }
-                }
-                let limit = |s: &Option<String>| s.as_deref().and_then(|s| s.parse::<f64>().ok());
-                check_order_and_limits(
-                    &mut problems,
-                    label,
-                    [parsed[0], parsed[1]],
-                    limit(&def.min),
-                    limit(&def.max),
-                    |a, b| a.partial_cmp(b).unwrap_or(Ordering::Equal),
-                    |n| format_number(*n),
-                );
+        let before = problems.len();
+        // Name every malformed end, not only the first.
+        for raw in [from, to].into_iter().flatten().filter(|r| !r.is_empty()) {
+            if raw.len() > MAX_VALUE_BYTES {
+                problems.push(format!(
+                    "{label}: a value is longer than {MAX_VALUE_BYTES} characters."
+                ));
+            } else if parse_bound(kind, raw).is_none() {
+                problems.push(match kind {
+                    RangeKind::Number => format!("{label}: \u{201c}{raw}\u{201d} is not a number."),
+                    RangeKind::Date => format!(
+                        "{label}: \u{201c}{raw}\u{201d} is not a date (YYYY-MM or YYYY-MM-DD)."
+                    ),
+                });
             }
-            FilterKind::DateRange => {
-                for raw in bounds.iter().flatten() {
-                    if !is_date(raw) {
-                        problems.push(format!(
-                            "{label}: \u{201c}{raw}\u{201d} is not a month (YYYY-MM)."
-                        ));
-                    }
+        }
+        if problems.len() == before {
+            problems.push(match problem {
+                RangeProblem::Inverted => {
+                    format!("{label}: \u{201c}from\u{201d} must not be after \u{201c}to\u{201d}.")
                 }
-                let valid = |b: Option<&str>| b.filter(|s| is_date(s)).map(str::to_owned);
-                let limit = |s: &Option<String>| valid(s.as_deref());
-                check_order_and_limits(
-                    &mut problems,
-                    label,
-                    [valid(bounds[0]), valid(bounds[1])],
-                    limit(&def.min),
-                    limit(&def.max),
-                    |a, b| compare_dates(a, b),
-                    |d| month_input_value(d),
-                );
-            }
-            FilterKind::MultiSelect => {}
+                other => format!("{label}: {other}."),
+            });
         }
     }
     problems
 }
 
-fn check_order_and_limits<T>(
-    problems: &mut Vec<String>,
-    label: &str,
-    [from, to]: [Option<T>; 2],
-    min: Option<T>,
-    max: Option<T>,
-    cmp: impl Fn(&T, &T) -> Ordering,
-    show: impl Fn(&T) -> String,
-) {
-    if let (Some(from), Some(to)) = (&from, &to) {
-        if cmp(from, to) == Ordering::Greater {
-            problems.push(format!(
-                "{label}: \u{201c}from\u{201d} must not be after \u{201c}to\u{201d}."
-            ));
-        }
-    }
-    for value in [&from, &to].into_iter().flatten() {
-        if let Some(min) = &min {
-            if cmp(value, min) == Ordering::Less {
-                problems.push(format!("{label}: values start at {}.", show(min)));
-            }
-        }
-        if let Some(max) = &max {
-            if cmp(value, max) == Ordering::Greater {
-                problems.push(format!("{label}: values end at {}.", show(max)));
-            }
-        }
-    }
-}
-
-fn format_number(n: f64) -> String {
-    format!("{n}")
-}
-
-/// `YYYY-MM` or `YYYY-MM-DD` with a plausible month and day.
-fn is_date(value: &str) -> bool {
-    let bytes = value.as_bytes();
-    let digits = |range: std::ops::Range<usize>| bytes[range].iter().all(u8::is_ascii_digit);
-    let month_ok = |s: &str| s.parse::<u8>().is_ok_and(|m| (1..=12).contains(&m));
-    match bytes.len() {
-        7 => digits(0..4) && bytes[4] == b'-' && digits(5..7) && month_ok(&value[5..7]),
-        10 => {
-            digits(0..4)
-                && bytes[4] == b'-'
-                && digits(5..7)
-                && bytes[7] == b'-'
-                && digits(8..10)
-                && month_ok(&value[5..7])
-                && value[8..10]
-                    .parse::<u8>()
-                    .is_ok_and(|d| (1..=31).contains(&d))
-        }
-        _ => false,
-    }
-}
-
-/// Compares two dates at the precision they share (a month contains its days).
-fn compare_dates(a: &str, b: &str) -> Ordering {
-    let n = a.len().min(b.len());
-    a[..n].cmp(&b[..n])
+/// `YYYY-MM` for an `<input type="month">` from a `YYYY-MM` or `YYYY-MM-DD` value.
+pub fn month_input_value(value: &str) -> String {
+    parse_date(value)
+        .map(|d| d.month_text())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -481,7 +416,7 @@ mod tests {
     }
 
     #[test]
-    fn validation_reports_reversed_out_of_bounds_and_malformed_ranges() {
+    fn validation_reports_reversed_and_malformed_ranges_and_accepts_wide_ones() {
         let defs = defs();
         let state = edit(
             &defs,
@@ -505,12 +440,19 @@ mod tests {
             vec!["SCORE: \u{201c}abc\u{201d} is not a number."]
         );
 
+        // Wider than the bounds is fine: the server clamps it.
         let state = edit(
             &defs,
             &FilterState::default(),
             &set("score", Bound::To, "7"),
         );
-        assert_eq!(validate(&defs, &state), vec!["SCORE: values end at 1."]);
+        assert_eq!(validate(&defs, &state), Vec::<String>::new());
+        let state = edit(
+            &defs,
+            &FilterState::default(),
+            &set("cohort", Bound::From, "2021-06"),
+        );
+        assert_eq!(validate(&defs, &state), Vec::<String>::new());
 
         let state = edit(
             &defs,
@@ -519,14 +461,25 @@ mod tests {
         );
         assert_eq!(validate(&defs, &state).len(), 1);
 
+        // The shared grammar: no impossible days, exponents or leading dots.
+        for (field, value) in [("cohort", "2024-02-30"), ("score", "1e5"), ("score", ".5")] {
+            let state = edit(
+                &defs,
+                &FilterState::default(),
+                &set(field, Bound::From, value),
+            );
+            assert_eq!(validate(&defs, &state).len(), 1, "{value}");
+        }
         let state = edit(
             &defs,
             &FilterState::default(),
-            &set("cohort", Bound::From, "2021-06"),
+            &set("score", Bound::From, "x"),
         );
+        let state = edit(&defs, &state, &set("score", Bound::To, "y"));
         assert_eq!(
-            validate(&defs, &state),
-            vec!["COHORT: values start at 2022-01."]
+            validate(&defs, &state).len(),
+            2,
+            "both malformed ends are named"
         );
     }
 

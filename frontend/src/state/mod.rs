@@ -7,3 +7,6 @@ pub mod fetch;
 pub mod filters;
 pub mod session;
 pub mod toast;
+
+#[cfg(test)]
+mod filter_agreement;
