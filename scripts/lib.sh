@@ -81,3 +81,23 @@ ensure_chromium() {
     apt-get update -qq && apt-get install -y -qq chromium chromium-driver
   fi
 }
+
+# Real counterparts the tests talk to, from the package registries, pinned, installed into
+# .tools/ (git-ignored) only when missing. The tests start and stop them themselves, one
+# per test, on loopback ports (backend/tests/api/counterparts.rs).
+AIOSMTPD_VERSION=1.4.6
+
+ensure_test_python() {
+  local root venv
+  root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+  venv="$root/.tools/venv"
+  if [ ! -x "$venv/bin/python" ]; then
+    log "creating the test tools' Python environment (.tools/venv)"
+    python3 -m venv "$venv"
+  fi
+  if ! "$venv/bin/python" -c "import aiosmtpd, importlib.metadata as m; assert m.version('aiosmtpd') == '$AIOSMTPD_VERSION'" 2>/dev/null; then
+    log "installing aiosmtpd $AIOSMTPD_VERSION (SMTP server for the mail tests)"
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "aiosmtpd==$AIOSMTPD_VERSION"
+  fi
+  export KYROS_TEST_PYTHON="$venv/bin/python"
+}

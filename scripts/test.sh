@@ -10,6 +10,7 @@ ensure_system_libs
 ensure_rust_target
 ensure_postgres
 ensure_redis
+ensure_test_python
 
 log "cargo fmt --check"
 cargo fmt --all -- --check

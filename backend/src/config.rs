@@ -67,6 +67,32 @@ pub struct Settings {
     pub dependency_timeout: Duration,
     /// Native TLS (`KYROS_TLS_CERT` and `KYROS_TLS_KEY`, PEM files): both or neither.
     pub tls: Option<TlsFiles>,
+    /// Accounts: invitations, passwords, mail.
+    pub accounts: AccountSettings,
+}
+
+/// Users, invitations, password policy and outgoing mail.
+#[derive(Debug, Clone)]
+pub struct AccountSettings {
+    /// `KYROS_PUBLIC_URL`: the origin people reach Kyros at (links in mails; behind a
+    /// proxy, the proxy's origin). Default: the public listener's own origin.
+    pub public_url: String,
+    /// `KYROS_SMTP_URL`: deliver mail over SMTP (`smtp://user:pass@host:port`,
+    /// `smtps://…`); unset = write it to the log and the outbox only.
+    pub smtp_url: Option<SecretString>,
+    /// `KYROS_MAIL_FROM`: the sender of every mail.
+    pub mail_from: String,
+    /// `KYROS_INVITE_TTL`: how long an invitation link works (seconds; 72 h).
+    pub invite_ttl: Duration,
+    /// `KYROS_RESET_TTL`: how long a password-reset link works (seconds; 30 min).
+    pub reset_ttl: Duration,
+    /// `KYROS_PASSWORD_MIN_LENGTH`: fewest characters in a password (12).
+    pub password_min_chars: usize,
+    /// `KYROS_INVITES_PER_HOUR`: invitations a tenant's admins may send per hour (100).
+    pub invites_per_hour: u32,
+    /// `KYROS_SIGNIN_BACKOFF_AFTER`: failed sign-ins of one account before each further
+    /// attempt waits (1 s, doubling, at most 15 min) (5).
+    pub signin_backoff_after: u32,
 }
 
 /// PEM certificate chain and private key for native TLS.
@@ -304,6 +330,8 @@ impl Settings {
             }
         };
 
+        let accounts = parse_accounts(&get, bind, tls.is_some())?;
+
         Ok(Settings {
             bind,
             admin_bind,
@@ -328,6 +356,7 @@ impl Settings {
             redis_url,
             dependency_timeout,
             tls,
+            accounts,
         })
     }
 
@@ -335,6 +364,98 @@ impl Settings {
     pub fn longest_token_ttl(&self) -> Duration {
         self.user_token_ttl.max(self.tenant_token_ttl)
     }
+}
+
+fn parse_accounts(
+    get: &dyn Fn(&str) -> Option<String>,
+    bind: SocketAddr,
+    tls: bool,
+) -> Result<AccountSettings, ConfigError> {
+    let public_url = match get("KYROS_PUBLIC_URL") {
+        None => {
+            let host = if bind.ip().is_unspecified() {
+                "127.0.0.1".to_owned()
+            } else {
+                bind.ip().to_string()
+            };
+            let scheme = if tls { "https" } else { "http" };
+            format!("{scheme}://{host}:{}", bind.port())
+        }
+        Some(raw) => {
+            let url = url::Url::parse(&raw).map_err(|_| {
+                invalid(
+                    "KYROS_PUBLIC_URL",
+                    "expected an origin such as https://analytics.example.com",
+                )
+            })?;
+            let origin_only = matches!(url.scheme(), "http" | "https")
+                && url.host_str().is_some()
+                && url.path() == "/"
+                && url.query().is_none()
+                && url.fragment().is_none()
+                && url.username().is_empty();
+            if !origin_only {
+                return Err(invalid(
+                    "KYROS_PUBLIC_URL",
+                    "expected an origin (scheme, host and port, no path), such as https://analytics.example.com",
+                ));
+            }
+            raw.trim_end_matches('/').to_owned()
+        }
+    };
+    let smtp_url = match get("KYROS_SMTP_URL") {
+        None => None,
+        Some(url) if url.starts_with("smtp://") || url.starts_with("smtps://") => {
+            Some(SecretString::from(url))
+        }
+        Some(_) => {
+            return Err(invalid(
+                "KYROS_SMTP_URL",
+                "expected smtp://[user:password@]host[:port] or smtps://…",
+            ))
+        }
+    };
+    let mail_from =
+        get("KYROS_MAIL_FROM").unwrap_or_else(|| "Kyros <no-reply@kyros.invalid>".into());
+    if mail_from.len() > 320 || mail_from.chars().any(char::is_control) || !mail_from.contains('@')
+    {
+        return Err(invalid(
+            "KYROS_MAIL_FROM",
+            "expected a mailbox such as Kyros <no-reply@example.com>",
+        ));
+    }
+    let invite_ttl = parse_ttl("KYROS_INVITE_TTL", get("KYROS_INVITE_TTL"), 72 * 3600)?;
+    let reset_ttl = parse_ttl("KYROS_RESET_TTL", get("KYROS_RESET_TTL"), 30 * 60)?;
+    let password_min_chars = match get("KYROS_PASSWORD_MIN_LENGTH") {
+        None => kyros_common::password::DEFAULT_MIN_CHARS,
+        Some(raw) => raw
+            .parse::<usize>()
+            .ok()
+            .filter(|n| kyros_common::password::MIN_CHARS_RANGE.contains(n))
+            .ok_or_else(|| {
+                invalid(
+                    "KYROS_PASSWORD_MIN_LENGTH",
+                    "expected characters between 8 and 64",
+                )
+            })?,
+    };
+    let invites_per_hour =
+        parse_rate("KYROS_INVITES_PER_HOUR", get("KYROS_INVITES_PER_HOUR"), 100)?;
+    let signin_backoff_after = parse_rate(
+        "KYROS_SIGNIN_BACKOFF_AFTER",
+        get("KYROS_SIGNIN_BACKOFF_AFTER"),
+        5,
+    )?;
+    Ok(AccountSettings {
+        public_url,
+        smtp_url,
+        mail_from,
+        invite_ttl,
+        reset_ttl,
+        password_min_chars,
+        invites_per_hour,
+        signin_backoff_after,
+    })
 }
 
 fn parse_addr(
@@ -495,6 +616,15 @@ mod tests {
             ("KYROS_DEPENDENCY_TIMEOUT", "0"),
             ("KYROS_TLS_CERT", "/etc/kyros/cert.pem"),
             ("KYROS_TLS_KEY", "/etc/kyros/key.pem"),
+            ("KYROS_PUBLIC_URL", "https://example.com/kyros"),
+            ("KYROS_PUBLIC_URL", "javascript:alert(1)"),
+            ("KYROS_SMTP_URL", "http://mail"),
+            ("KYROS_MAIL_FROM", "nobody"),
+            ("KYROS_INVITE_TTL", "0"),
+            ("KYROS_RESET_TTL", "never"),
+            ("KYROS_PASSWORD_MIN_LENGTH", "4"),
+            ("KYROS_INVITES_PER_HOUR", "0"),
+            ("KYROS_SIGNIN_BACKOFF_AFTER", "none"),
         ] {
             let err = settings(&[(var, value)]).expect_err(var);
             assert_eq!(err.var, var);
@@ -517,6 +647,18 @@ mod tests {
             ("KYROS_ADMIN_CLIENT_SECRET", "0123456789abcdef"),
         ]);
         assert!(ok.expect("valid").admin_client.is_some());
+    }
+
+    #[test]
+    fn accounts_default_to_safe_values_and_the_listener_origin() {
+        let s = settings(&[]).expect("defaults");
+        assert_eq!(s.accounts.public_url, "http://127.0.0.1:8080");
+        assert_eq!(s.accounts.invite_ttl, Duration::from_secs(72 * 3600));
+        assert_eq!(s.accounts.reset_ttl, Duration::from_secs(1800));
+        assert_eq!(s.accounts.password_min_chars, 12);
+        assert!(s.accounts.smtp_url.is_none());
+        let s = settings(&[("KYROS_PUBLIC_URL", "https://analytics.example.com/")]).expect("valid");
+        assert_eq!(s.accounts.public_url, "https://analytics.example.com");
     }
 
     #[test]

@@ -99,6 +99,9 @@ pub fn gen_data(
                         password_hash: hash.clone(),
                         is_active: true,
                         created_at: store::now(),
+                        name: String::new(),
+                        last_sign_in_at: None,
+                        token_generation: 0,
                     },
                 )?;
                 memberships::grant(conn, user_id, tenant_id, Role::Viewer)?;

@@ -22,7 +22,7 @@ pub enum ApiError {
     Forbidden(ErrorCode, String),
     NotFound(String),
     MethodNotAllowed,
-    Conflict(String),
+    Conflict(ErrorCode, String),
     PayloadTooLarge(String),
     UnsupportedMediaType(String),
     RateLimited { retry_after_secs: u64 },
@@ -48,6 +48,10 @@ impl ApiError {
         ApiError::Forbidden(ErrorCode::Forbidden, detail.into())
     }
 
+    pub fn conflict(detail: impl Into<String>) -> Self {
+        ApiError::Conflict(ErrorCode::Conflict, detail.into())
+    }
+
     pub fn not_found(detail: impl Into<String>) -> Self {
         ApiError::NotFound(detail.into())
     }
@@ -63,7 +67,7 @@ impl ApiError {
             | ApiError::Forbidden(code, _) => *code,
             ApiError::NotFound(_) => ErrorCode::NotFound,
             ApiError::MethodNotAllowed => ErrorCode::MethodNotAllowed,
-            ApiError::Conflict(_) => ErrorCode::Conflict,
+            ApiError::Conflict(code, _) => *code,
             ApiError::PayloadTooLarge(_) => ErrorCode::PayloadTooLarge,
             ApiError::UnsupportedMediaType(_) => ErrorCode::UnsupportedMediaType,
             ApiError::RateLimited { .. } => ErrorCode::RateLimited,
@@ -80,7 +84,7 @@ impl ApiError {
             | ApiError::Unauthorized(_, d)
             | ApiError::Forbidden(_, d)
             | ApiError::NotFound(d)
-            | ApiError::Conflict(d)
+            | ApiError::Conflict(_, d)
             | ApiError::PayloadTooLarge(d)
             | ApiError::UnsupportedMediaType(d) => d.clone(),
             ApiError::MethodNotAllowed => "this method is not allowed on this resource".into(),
@@ -132,7 +136,7 @@ impl ResponseError for ApiError {
             ApiError::Forbidden(..) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Conflict(..) => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -199,7 +203,7 @@ mod tests {
             (ApiError::forbidden("x"), 403, ErrorCode::Forbidden),
             (ApiError::not_found("x"), 404, ErrorCode::NotFound),
             (ApiError::MethodNotAllowed, 405, ErrorCode::MethodNotAllowed),
-            (ApiError::Conflict("x".into()), 409, ErrorCode::Conflict),
+            (ApiError::conflict("x"), 409, ErrorCode::Conflict),
             (
                 ApiError::PayloadTooLarge("x".into()),
                 413,

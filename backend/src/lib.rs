@@ -7,8 +7,9 @@
 //! - `store`: the diesel metadata store for SQLite and PostgreSQL; `redis_store`;
 //! - services: `auth` (passwords, keys, tokens, sign-in), `tenancy` (the one door to
 //!   tenant data, token exchange), `dashboards` (charts, rows, exports through the
-//!   engine, with the chart cache), `bff` (cookie sessions), `admin` (operators),
-//!   `audit`, `health`, `ratelimit`, `catalog`, `datagen`;
+//!   engine, with the chart cache), `bff` (cookie sessions), `users` (people:
+//!   invitations, passwords, members, erasure), `mail` (the outbox), `admin`
+//!   (operators), `audit`, `health`, `ratelimit`, `catalog`, `datagen`;
 //! - `state`: the services wired together;
 //! - `http`: middleware, extractors, the JSON body extractor, service errors → `ApiError`;
 //! - `routes`: the route tables; handlers are thin;
@@ -25,6 +26,7 @@ pub mod datagen;
 pub mod error;
 pub mod health;
 pub mod http;
+pub mod mail;
 pub mod metrics;
 pub mod ratelimit;
 pub mod redis_store;
@@ -35,3 +37,4 @@ pub mod state;
 pub mod store;
 pub mod telemetry;
 pub mod tenancy;
+pub mod users;

@@ -49,10 +49,15 @@ pub struct RateLimiter {
 impl RateLimiter {
     /// `per_minute` requests per minute with bursts up to the same number.
     pub fn per_minute(per_minute: u32) -> Self {
-        let capacity = f64::from(per_minute.max(1));
+        Self::per_window(per_minute, 60)
+    }
+
+    /// `limit` requests per `window_secs` with bursts up to the same number.
+    pub fn per_window(limit: u32, window_secs: u64) -> Self {
+        let capacity = f64::from(limit.max(1));
         RateLimiter {
             capacity,
-            per_second: capacity / 60.0,
+            per_second: capacity / window_secs.max(1) as f64,
             buckets: Cache::builder()
                 .max_capacity(100_000)
                 .time_to_idle(Duration::from_secs(600))
@@ -91,8 +96,10 @@ impl RateLimiter {
 pub struct Limits {
     pub login: RateLimiter,
     pub data: RateLimiter,
+    pub invites: RateLimiter,
     login_per_minute: u32,
     data_per_minute: u32,
+    invites_per_hour: u32,
     trusted_proxies: Vec<IpAddr>,
     shared: Option<RedisPool>,
 }
@@ -102,11 +109,20 @@ impl Limits {
         Limits {
             login: RateLimiter::per_minute(login_per_minute),
             data: RateLimiter::per_minute(data_per_minute),
+            invites: RateLimiter::per_window(100, 3600),
             login_per_minute,
             data_per_minute,
+            invites_per_hour: 100,
             trusted_proxies,
             shared: None,
         }
+    }
+
+    /// Invitations a tenant's admins may send per hour.
+    pub fn with_invites_per_hour(mut self, per_hour: u32) -> Self {
+        self.invites = RateLimiter::per_window(per_hour, 3600);
+        self.invites_per_hour = per_hour;
+        self
     }
 
     /// Counters shared across instances in Redis.
@@ -139,25 +155,32 @@ impl Limits {
 
     pub async fn check_login(&self, req: &HttpRequest) -> Result<(), RateLimited> {
         let key = format!("ip:{}", self.client_ip(req));
-        self.check(&self.login, self.login_per_minute, "login", &key)
+        self.check(&self.login, self.login_per_minute, 60, "login", &key)
             .await
     }
 
     pub async fn check_tenant(&self, tenant: &str) -> Result<(), RateLimited> {
         let key = format!("tenant:{tenant}");
-        self.check(&self.data, self.data_per_minute, "data", &key)
+        self.check(&self.data, self.data_per_minute, 60, "data", &key)
+            .await
+    }
+
+    pub async fn check_invites(&self, tenant: &str) -> Result<(), RateLimited> {
+        let key = format!("tenant:{tenant}");
+        self.check(&self.invites, self.invites_per_hour, 3600, "invites", &key)
             .await
     }
 
     async fn check(
         &self,
         local: &RateLimiter,
-        per_minute: u32,
+        limit: u32,
+        window_secs: u64,
         kind: &str,
         key: &str,
     ) -> Result<(), RateLimited> {
         if let Some(pool) = &self.shared {
-            match shared_window(pool, kind, key, per_minute).await {
+            match shared_window(pool, kind, key, limit, window_secs).await {
                 Ok(verdict) => return verdict,
                 Err(error) => tracing::warn!(
                     error = %error,
@@ -169,26 +192,28 @@ impl Limits {
     }
 }
 
-/// One request against the key's current one-minute window in Redis.
+/// One request against the key's current fixed window in Redis.
 async fn shared_window(
     pool: &RedisPool,
     kind: &str,
     key: &str,
-    per_minute: u32,
+    limit: u32,
+    window_secs: u64,
 ) -> Result<Result<(), RateLimited>, SharedWindowError> {
     let now = SystemTime::now().duration_since(UNIX_EPOCH)?.as_secs();
-    let window = format!("kyros:ratelimit:{kind}:{}:{key}", now / 60);
+    let window_secs = window_secs.max(1);
+    let window = format!("kyros:ratelimit:{kind}:{}:{key}", now / window_secs);
     let mut conn = pool.get().await?;
     let (count,): (u64,) = redis::pipe()
         .atomic()
         .incr(&window, 1u64)
-        .expire(&window, 120)
+        .expire(&window, (window_secs * 2) as i64)
         .ignore()
         .query_async(&mut conn)
         .await?;
-    if count > u64::from(per_minute) {
+    if count > u64::from(limit) {
         return Ok(Err(RateLimited {
-            retry_after_secs: (60 - now % 60).max(1),
+            retry_after_secs: (window_secs - now % window_secs).max(1),
         }));
     }
     Ok(Ok(()))

@@ -31,16 +31,49 @@ use crate::{catalog, datagen, redis_store, routes};
 
 const DB_POOL_SIZE: u32 = 16;
 
-/// Deletes expired sessions every few minutes.
-fn spawn_session_purger(db: Db) {
+/// Every few minutes: deletes expired sessions (when they live in the database), used
+/// or expired invitation and reset tokens, old session-registry rows and forgotten
+/// sign-in back-off records.
+fn spawn_housekeeping(db: Db, sessions_in_db: bool, session_lifetime: Duration) {
     actix_web::rt::spawn(async move {
         let mut interval = actix_web::rt::time::interval(Duration::from_secs(300));
         loop {
             interval.tick().await;
-            match db.run(store::sessions::purge_expired).await {
-                Ok(n) if n > 0 => tracing::info!(purged = n, "expired sessions removed"),
+            let outcome = db
+                .run(move |conn| {
+                    let sessions = if sessions_in_db {
+                        store::sessions::purge_expired(conn)?
+                    } else {
+                        0
+                    };
+                    let lifetime = chrono::Duration::seconds(
+                        i64::try_from(session_lifetime.as_secs()).unwrap_or(86_400),
+                    );
+                    let tokens = store::account_tokens::purge_stale(conn)?;
+                    let registry =
+                        store::user_sessions::purge_before(conn, store::now() - lifetime)?;
+                    let forget = chrono::Duration::seconds(
+                        crate::auth::throttle::FORGET_AFTER.as_secs() as i64,
+                    );
+                    let failures =
+                        store::sign_in_failures::purge_before(conn, store::now() - forget)?;
+                    Ok((sessions, tokens, registry, failures))
+                })
+                .await;
+            match outcome {
+                Ok((sessions, tokens, registry, failures))
+                    if sessions + tokens + registry + failures > 0 =>
+                {
+                    tracing::info!(
+                        sessions,
+                        tokens,
+                        registry,
+                        failures,
+                        "expired records removed"
+                    )
+                }
                 Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e, "session purge failed"),
+                Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
             }
         }
     });
@@ -133,11 +166,23 @@ impl Application {
         };
         let sessions = SessionConfig::new(&settings, &db, redis.as_ref()).await?;
         tracing::info!(store = sessions.store().kind(), "session store");
-        if matches!(sessions.store(), SessionBackend::Database(_)) {
-            spawn_session_purger(db.clone());
-        }
+        spawn_housekeeping(
+            db.clone(),
+            matches!(sessions.store(), SessionBackend::Database(_)),
+            settings.user_token_ttl + Duration::from_secs(3600),
+        );
         let state = web::Data::new(AppState::build(settings, db.clone(), keys, redis)?);
         state.epoch.spawn_poller(db);
+        state.mailer.spawn_delivery();
+        tracing::info!(
+            smtp = state.mailer.delivers(),
+            "mail: {}",
+            if state.mailer.delivers() {
+                "delivered over SMTP"
+            } else {
+                "no KYROS_SMTP_URL: written to the log and the outbox"
+            }
+        );
 
         let shell_dir = routes::shell::locate(state.settings.static_dir.as_deref());
         match &shell_dir {

@@ -11,16 +11,20 @@ use crate::audit::AuditLog;
 use crate::auth::jwt::Tokens;
 use crate::auth::keys::KeyRing;
 use crate::auth::password::{hash_password, HashError};
-use crate::auth::Auth;
-use crate::bff::Bff;
+use crate::auth::throttle::SignInThrottle;
+use crate::auth::{Auth, AuthDeps};
+use crate::bff::registry::Registry;
+use crate::bff::{Bff, BffDeps};
 use crate::config::Settings;
 use crate::dashboards::{ChartCache, DashboardDeps, DashboardService};
+use crate::mail::{MailError, Mailer};
 use crate::metrics::Metrics;
 use crate::ratelimit::Limits;
 use crate::redis_store::RedisPool;
 use crate::store::Db;
 use crate::tenancy::cache::{Epoch, EpochCache};
 use crate::tenancy::Tenancy;
+use crate::users::{Users, UsersDeps};
 
 pub struct AppState {
     pub settings: Settings,
@@ -35,6 +39,8 @@ pub struct AppState {
     pub auth: Arc<Auth>,
     pub tenancy: Arc<Tenancy>,
     pub dashboards: Arc<DashboardService>,
+    pub users: Arc<Users>,
+    pub mailer: Arc<Mailer>,
     pub bff: Bff,
     pub admin: Admin,
 }
@@ -48,6 +54,8 @@ pub enum StateError {
     Metrics(#[from] prometheus::Error),
     #[error(transparent)]
     Hash(#[from] HashError),
+    #[error(transparent)]
+    Mail(#[from] MailError),
 }
 
 impl AppState {
@@ -73,17 +81,20 @@ impl AppState {
                 settings.data_rate_per_minute,
                 settings.trusted_proxies.clone(),
             )
+            .with_invites_per_hour(settings.accounts.invites_per_hour)
             .shared_in(redis.clone()),
         );
         let epoch = Epoch::new(settings.metadata_cache_ttl);
         let audit = AuditLog::new(db.clone());
-        let auth = Arc::new(Auth::new(
-            db.clone(),
+        let auth = Arc::new(Auth::new(AuthDeps {
+            db: db.clone(),
             tokens,
-            hash_password("kyros-timing-equaliser")?,
-            audit.clone(),
-            metrics.clone(),
-        ));
+            dummy_password_hash: hash_password("kyros-timing-equaliser")?,
+            audit: audit.clone(),
+            metrics: metrics.clone(),
+            throttle: SignInThrottle::new(db.clone(), settings.accounts.signin_backoff_after),
+            users: EpochCache::new(&epoch),
+        }));
         let tenancy = Arc::new(Tenancy::new(
             db.clone(),
             auth.clone(),
@@ -105,12 +116,25 @@ impl AppState {
             },
             &epoch,
         ));
-        let bff = Bff::new(
-            auth.clone(),
-            tenancy.clone(),
-            dashboards.clone(),
-            audit.clone(),
-        );
+        let mailer = Arc::new(Mailer::new(&settings.accounts, db.clone())?);
+        let users = Arc::new(Users::new(UsersDeps {
+            db: db.clone(),
+            audit: audit.clone(),
+            mailer: mailer.clone(),
+            epoch: epoch.clone(),
+            auth: auth.clone(),
+            limits: limits.clone(),
+            accounts: settings.accounts.clone(),
+        }));
+        let session_lifetime = settings.user_token_ttl + std::time::Duration::from_secs(3600);
+        let bff = Bff::new(BffDeps {
+            auth: auth.clone(),
+            tenancy: tenancy.clone(),
+            dashboards: dashboards.clone(),
+            users: users.clone(),
+            audit: audit.clone(),
+            registry: Registry::new(db.clone(), &epoch, session_lifetime),
+        });
         let admin = Admin::new(db.clone(), audit.clone(), keys);
         Ok(AppState {
             settings,
@@ -123,6 +147,8 @@ impl AppState {
             auth,
             tenancy,
             dashboards,
+            users,
+            mailer,
             bff,
             admin,
         })

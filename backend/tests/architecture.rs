@@ -29,6 +29,8 @@ const LAYERS: &[(&str, &[&str])] = &[
             "dashboards/",
             "bff/",
             "admin/",
+            "users/",
+            "mail.rs",
             "audit.rs",
             "health.rs",
             "ratelimit.rs",

@@ -101,7 +101,7 @@ fn case() -> BoxedStrategy<Case> {
         with_code(401, ApiError::Unauthorized),
         with_code(403, ApiError::Forbidden),
         plain(404, ErrorCode::NotFound, ApiError::NotFound),
-        plain(409, ErrorCode::Conflict, ApiError::Conflict),
+        plain(409, ErrorCode::Conflict, ApiError::conflict),
         plain(413, ErrorCode::PayloadTooLarge, ApiError::PayloadTooLarge),
         plain(
             415,

@@ -13,6 +13,14 @@ pub enum ErrorCode {
     UnsupportedMediaType,
     PayloadTooLarge,
     InvalidCredentials,
+    /// The password breaks the policy (too short, too long, common or easily guessed).
+    WeakPassword,
+    /// The email address is refused (see `kyros_common::email`).
+    InvalidEmail,
+    /// An invitation or password-reset link that is unknown, used or expired.
+    InvalidLink,
+    /// The change would leave a tenant without an admin.
+    LastAdmin,
     Unauthenticated,
     InvalidToken,
     SessionExpired,
@@ -37,6 +45,10 @@ impl ErrorCode {
             ErrorCode::UnsupportedMediaType => "unsupported_media_type",
             ErrorCode::PayloadTooLarge => "payload_too_large",
             ErrorCode::InvalidCredentials => "invalid_credentials",
+            ErrorCode::WeakPassword => "weak_password",
+            ErrorCode::InvalidEmail => "invalid_email",
+            ErrorCode::InvalidLink => "invalid_link",
+            ErrorCode::LastAdmin => "last_admin",
             ErrorCode::Unauthenticated => "unauthenticated",
             ErrorCode::InvalidToken => "invalid_token",
             ErrorCode::SessionExpired => "session_expired",

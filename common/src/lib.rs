@@ -4,6 +4,8 @@
 //! `wasm32-unknown-unknown`.
 
 pub mod api;
+pub mod email;
 pub mod error;
 pub mod filters;
 pub mod ids;
+pub mod password;

@@ -2,6 +2,8 @@
 //! session bootstrap (`GET /bff/me`), app bar and toasts.
 //!
 //! No route carries a tenant identifier: the active tenant lives in the server session.
+//! Invitation and reset links carry their token in the fragment (`/invite#token=…`),
+//! never in the path or query, so it reaches no server log.
 
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -10,12 +12,16 @@ use crate::api::{session as session_api, Api, ApiError};
 use crate::components::app_bar::AppBar;
 use crate::components::require_session::RequireSession;
 use crate::components::toasts::Toasts;
+use crate::pages::account::AccountPage;
 use crate::pages::dashboard::DashboardPage;
 use crate::pages::dashboards::DashboardsPage;
 use crate::pages::forbidden::ForbiddenPage;
+use crate::pages::forgot_password::ForgotPasswordPage;
+use crate::pages::invite::InvitePage;
 use crate::pages::login::LoginPage;
 use crate::pages::logout::LogoutPage;
 use crate::pages::not_found::NotFoundPage;
+use crate::pages::reset_password::ResetPasswordPage;
 use crate::pages::tenant_chooser::TenantChooserPage;
 use crate::state::session::{use_session, SessionAction, SessionProvider};
 use crate::state::toast::{use_toasts, ToastAction, ToastKind, ToastProvider};
@@ -30,6 +36,17 @@ pub enum Route {
     Login,
     #[at("/logout")]
     Logout,
+    /// Accept an invitation (`#token=…`).
+    #[at("/invite")]
+    Invite,
+    #[at("/forgot-password")]
+    ForgotPassword,
+    /// Choose a new password with a reset link (`#token=…`).
+    #[at("/reset-password")]
+    ResetPassword,
+    /// The signed-in user's password and sessions.
+    #[at("/account")]
+    Account,
     #[at("/dashboards")]
     Dashboards,
     #[at("/dashboards/:slug")]
@@ -41,10 +58,25 @@ pub enum Route {
     NotFound,
 }
 
+impl Route {
+    /// Pages for people who are not signed in: a lost or missing session does not send
+    /// them to the login page.
+    pub fn is_public(&self) -> bool {
+        matches!(
+            self,
+            Route::Login | Route::Invite | Route::ForgotPassword | Route::ResetPassword
+        )
+    }
+}
+
 fn switch(route: Route) -> Html {
     match route {
         Route::Login => html! { <LoginPage /> },
         Route::Logout => html! { <LogoutPage /> },
+        Route::Invite => html! { <InvitePage /> },
+        Route::ForgotPassword => html! { <ForgotPasswordPage /> },
+        Route::ResetPassword => html! { <ResetPasswordPage /> },
+        Route::Account => html! { <RequireSession><AccountPage /></RequireSession> },
         Route::Home => html! { <RequireSession><TenantChooserPage /></RequireSession> },
         Route::Dashboards => html! {
             <RequireSession require_tenant=true><DashboardsPage /></RequireSession>
@@ -88,11 +120,12 @@ fn Shell() -> Html {
                     })
                 }),
                 // Any 401 on any page: forget the session and go to the login page, which
-                // shows why (expired) or nothing (never signed in).
+                // shows why (expired) or nothing (never signed in). The public pages
+                // (sign-in, invitation, password reset) stay where they are.
                 Callback::from(move |error: ApiError| {
                     session.dispatch(SessionAction::Lost(error));
                     if let Some(navigator) = &navigator {
-                        if current_path() != Some(Route::Login.to_path()) {
+                        if !current_route().is_some_and(|route| route.is_public()) {
                             navigator.replace(&Route::Login);
                         }
                     }
@@ -127,8 +160,9 @@ fn Shell() -> Html {
     }
 }
 
-fn current_path() -> Option<String> {
-    web_sys::window().and_then(|window| window.location().pathname().ok())
+fn current_route() -> Option<Route> {
+    let path = web_sys::window().and_then(|window| window.location().pathname().ok())?;
+    Route::recognize(&path)
 }
 
 #[cfg(test)]
@@ -149,6 +183,45 @@ mod tests {
             })
         );
         assert_eq!(Route::recognize("/forbidden"), Some(Route::Forbidden));
+        assert_eq!(Route::recognize("/invite"), Some(Route::Invite));
+        assert_eq!(
+            Route::recognize("/forgot-password"),
+            Some(Route::ForgotPassword)
+        );
+        assert_eq!(
+            Route::recognize("/reset-password"),
+            Some(Route::ResetPassword)
+        );
+        assert_eq!(Route::recognize("/account"), Some(Route::Account));
+    }
+
+    #[test]
+    fn only_the_sign_in_and_link_pages_are_public() {
+        let public: Vec<Route> = [
+            "/",
+            "/login",
+            "/logout",
+            "/invite",
+            "/forgot-password",
+            "/reset-password",
+            "/account",
+            "/dashboards",
+            "/forbidden",
+            "/nowhere",
+        ]
+        .into_iter()
+        .filter_map(Route::recognize)
+        .filter(Route::is_public)
+        .collect();
+        assert_eq!(
+            public,
+            [
+                Route::Login,
+                Route::Invite,
+                Route::ForgotPassword,
+                Route::ResetPassword
+            ]
+        );
     }
 
     #[test]

@@ -1,7 +1,10 @@
 //! Tenants: create, configure, assign dashboards, (de)activate.
 
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
 use diesel::Connection;
 use kyros_common::api::tenants::TenantConfig;
+use kyros_common::api::users::Page;
 use kyros_common::ids::TenantId;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -105,6 +108,47 @@ fn validate_config(config: &TenantConfig) -> Result<(), AdminError> {
 }
 
 impl Admin {
+    /// Tenants by slug, a page at a time (`cursor` from the previous page).
+    pub async fn list_tenants(
+        &self,
+        cursor: Option<&str>,
+        limit: Option<i64>,
+    ) -> Result<Page<TenantOut>, AdminError> {
+        let limit = match limit {
+            None => 50,
+            Some(n) if (1..=500).contains(&n) => n,
+            Some(_) => return Err(invalid("limit must be between 1 and 500")),
+        };
+        let after = cursor
+            .map(|c| {
+                URL_SAFE_NO_PAD
+                    .decode(c.as_bytes())
+                    .ok()
+                    .and_then(|b| String::from_utf8(b).ok())
+                    .filter(|s| s.len() <= 63)
+                    .ok_or_else(|| invalid("cursor is invalid"))
+            })
+            .transpose()?;
+        let rows = self
+            .db
+            .run(move |conn| tenants::list_page(conn, after.as_deref(), limit + 1))
+            .await?;
+        let more = rows.len() as i64 > limit;
+        let items: Vec<TenantOut> = rows
+            .iter()
+            .take(limit as usize)
+            .map(TenantOut::from)
+            .collect();
+        let next_cursor = more
+            .then(|| {
+                items
+                    .last()
+                    .map(|t| URL_SAFE_NO_PAD.encode(t.slug.as_bytes()))
+            })
+            .flatten();
+        Ok(Page { items, next_cursor })
+    }
+
     async fn tenant_or_404(&self, id: TenantId) -> Result<TenantRow, AdminError> {
         self.db
             .run(move |conn| tenants::find_by_id(conn, id))

@@ -44,6 +44,10 @@ pub struct UserClaims {
     pub aud: String,
     pub jti: String,
     pub token_use: TokenUse,
+    /// The user's token generation when issued: a password change moves it, and tokens
+    /// of an older generation are refused.
+    #[serde(default)]
+    pub gen: i64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -59,6 +63,9 @@ pub struct TenantClaims {
     pub aud: String,
     pub jti: String,
     pub token_use: TokenUse,
+    /// Copied from the user token it was exchanged from.
+    #[serde(default)]
+    pub gen: i64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -178,6 +185,7 @@ impl Tokens {
         user_id: Uuid,
         email: &str,
         tenant_ids: Vec<String>,
+        generation: i64,
     ) -> Result<IssuedToken, TokenError> {
         let now = now_ts();
         let ttl = self.user_ttl.as_secs();
@@ -193,6 +201,7 @@ impl Tokens {
             aud: USER_AUDIENCE.into(),
             jti: jti.clone(),
             token_use: TokenUse::User,
+            gen: generation,
         };
         Ok(IssuedToken {
             token: self.sign(&claims)?,
@@ -225,6 +234,7 @@ impl Tokens {
             aud: TENANT_AUDIENCE.into(),
             jti: jti.clone(),
             token_use: TokenUse::Tenant,
+            gen: user.gen,
         };
         Ok(IssuedToken {
             token: self.sign(&claims)?,
@@ -338,7 +348,7 @@ mod tests {
     fn user_claims(f: &Fixture) -> (String, UserClaims) {
         let issued = f
             .tokens
-            .issue_user(Uuid::new_v4(), "a@b.c", vec![Uuid::new_v4().to_string()])
+            .issue_user(Uuid::new_v4(), "a@b.c", vec![Uuid::new_v4().to_string()], 0)
             .expect("issue");
         let claims = f
             .tokens

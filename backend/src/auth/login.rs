@@ -17,6 +17,8 @@ pub struct Authenticated {
     pub user_id: UserId,
     pub email: String,
     pub tenant_ids: Vec<String>,
+    /// The token generation tokens of this sign-in carry.
+    pub generation: i64,
 }
 
 /// A successful sign-in: who, and their new user access token.
@@ -37,15 +39,35 @@ async fn verify(password: String, hash: String) -> Result<bool, AuthError> {
 }
 
 impl Auth {
-    /// Signs a user in with email and password (REST and BFF): audited and counted.
+    /// Signs a user in with email and password (REST and BFF): throttled per account,
+    /// audited and counted. A success records the sign-in and joins the user's pending
+    /// memberships.
     pub async fn login(&self, email: String, password: String) -> Result<SignedIn, AuthError> {
         let claimed: String = users::normalise_email(&email)
             .chars()
             .take(MAX_EMAIL)
             .collect();
+        if let Err(e) = self.throttle.check(&claimed).await {
+            let e = AuthError::from(e);
+            if let AuthError::Throttled(limit) = &e {
+                self.metrics.logins.with_label_values(&["throttled"]).inc();
+                let entry = audit::entry("login", "throttled", claimed.clone(), claimed)
+                    .detail(serde_json::json!({ "retry_after_secs": limit.retry_after_secs }));
+                self.audit.record(entry).await;
+            }
+            return Err(e);
+        }
         match self.authenticate(email, password).await {
             Ok(user) => {
+                self.throttle.succeeded(&claimed).await?;
                 self.metrics.logins.with_label_values(&["success"]).inc();
+                let user_id = user.user_id;
+                self.db
+                    .run(move |conn| {
+                        users::record_sign_in(conn, user_id)?;
+                        memberships::mark_joined(conn, user_id)
+                    })
+                    .await?;
                 let e = audit::entry("login", "success", user.email.clone(), user.email.clone())
                     .user(Some(user.user_id));
                 self.audit.record(e).await;
@@ -53,16 +75,43 @@ impl Auth {
                     user.user_id.as_uuid(),
                     &user.email,
                     user.tenant_ids.clone(),
+                    user.generation,
                 )?;
                 Ok(SignedIn { user, token })
             }
-            Err(err) => {
+            Err(AuthError::InvalidCredentials) => {
                 self.metrics.logins.with_label_values(&["failure"]).inc();
-                let e = audit::entry("login", "failure", claimed.clone(), claimed);
+                let wait = self.throttle.failed(&claimed).await?;
+                let e = audit::entry("login", "failure", claimed.clone(), claimed)
+                    .detail(serde_json::json!({ "backoff_secs": wait.map(|w| w.as_secs()) }));
                 self.audit.record(e).await;
-                Err(err)
+                Err(AuthError::InvalidCredentials)
             }
+            Err(other) => Err(other),
         }
+    }
+
+    /// Issues a fresh user token for a user already known to be signed in (a BFF session
+    /// after a password change): the current memberships and token generation.
+    pub async fn reissue_user_token(
+        &self,
+        user: UserId,
+        email: &str,
+    ) -> Result<IssuedToken, AuthError> {
+        let (tenants, status) = self
+            .db
+            .run_scoped(Scope::User(user), move |conn| {
+                Ok((
+                    memberships::tenants_of_user(conn, user)?,
+                    users::status(conn, user)?,
+                ))
+            })
+            .await?;
+        let status = status.ok_or(AuthError::InvalidCredentials)?;
+        let tenant_ids = tenants.iter().map(|(t, _)| t.id.clone()).collect();
+        Ok(self
+            .tokens
+            .issue_user(user.as_uuid(), email, tenant_ids, status.token_generation)?)
     }
 
     async fn authenticate(
@@ -95,13 +144,16 @@ impl Auth {
                 Ok((user, tenants))
             })
             .await?;
+        // A user without a password (an open invitation) verifies against the dummy hash:
+        // the same work, and never a match.
         let hash = user
             .as_ref()
             .map(|u| u.password_hash.clone())
+            .filter(|h| !h.is_empty())
             .unwrap_or(dummy);
         let matches = verify(password, hash).await?;
         match user {
-            Some(user) if matches && user.is_active => {
+            Some(user) if matches && user.is_active && !user.invitation_pending() => {
                 let user_id = user
                     .user_id()
                     .ok_or_else(|| AuthError::Internal("bad user id".into()))?;
@@ -109,9 +161,28 @@ impl Auth {
                     user_id,
                     email: user.email,
                     tenant_ids: tenants.iter().map(|(t, _)| t.id.clone()).collect(),
+                    generation: user.token_generation,
                 })
             }
             _ => Err(AuthError::InvalidCredentials),
         }
+    }
+
+    /// Whether `password` is the user's current password (argon2 either way).
+    pub async fn verify_password_of(
+        &self,
+        user: UserId,
+        password: String,
+    ) -> Result<bool, AuthError> {
+        let row = self
+            .db
+            .run_scoped(Scope::User(user), move |conn| users::find_by_id(conn, user))
+            .await?;
+        let hash = row
+            .map(|u| u.password_hash)
+            .filter(|h| !h.is_empty())
+            .unwrap_or_else(|| self.dummy_password_hash.clone());
+        let matches = verify(password, hash).await?;
+        Ok(matches)
     }
 }

@@ -7,9 +7,10 @@ pub mod keys;
 pub mod login;
 pub mod password;
 mod service;
+pub mod throttle;
 pub mod user;
 
 pub use admin_client::AdminAuth;
 pub use login::SignedIn;
-pub use service::{Auth, AuthError};
+pub use service::{Auth, AuthDeps, AuthError};
 pub use user::UserAuth;

@@ -2,13 +2,19 @@
 
 use std::sync::Arc;
 
+use kyros_common::ids::UserId;
+
 use crate::audit::AuditLog;
 use crate::metrics::Metrics;
+use crate::ratelimit::RateLimited;
+use crate::store::users::UserStatus;
 use crate::store::{Db, StoreError};
+use crate::tenancy::cache::EpochCache;
 use crate::tenancy::scope::Scope;
 
 use super::jwt::{TokenError, TokenKind, Tokens};
 use super::password::HashError;
+use super::throttle::{SignInThrottle, ThrottleError};
 
 /// Why a sign-in or a token was refused.
 #[derive(Debug, thiserror::Error)]
@@ -19,6 +25,9 @@ pub enum AuthError {
     /// Unknown admin client or wrong secret.
     #[error("client authentication failed")]
     InvalidClient,
+    /// Too many failed sign-ins of this account (or from this client): wait.
+    #[error(transparent)]
+    Throttled(#[from] RateLimited),
     #[error(transparent)]
     Token(#[from] TokenError),
     #[error(transparent)]
@@ -37,23 +46,57 @@ pub struct Auth {
     pub(super) dummy_password_hash: String,
     pub(super) audit: AuditLog,
     pub(super) metrics: Arc<Metrics>,
+    pub(super) throttle: SignInThrottle,
+    /// Activity and token generation of users, remembered while user metadata is
+    /// unchanged (`tenancy::cache`); `None` for a user that does not exist.
+    pub(super) users: EpochCache<UserId, Option<UserStatus>>,
+}
+
+impl From<ThrottleError> for AuthError {
+    fn from(e: ThrottleError) -> Self {
+        match e {
+            ThrottleError::Limited(r) => AuthError::Throttled(r),
+            ThrottleError::Store(s) => AuthError::Store(s),
+        }
+    }
+}
+
+/// What `Auth` is built from.
+pub struct AuthDeps {
+    pub db: Db,
+    pub tokens: Arc<Tokens>,
+    pub dummy_password_hash: String,
+    pub audit: AuditLog,
+    pub metrics: Arc<Metrics>,
+    pub throttle: SignInThrottle,
+    pub users: EpochCache<UserId, Option<UserStatus>>,
 }
 
 impl Auth {
-    pub fn new(
-        db: Db,
-        tokens: Arc<Tokens>,
-        dummy_password_hash: String,
-        audit: AuditLog,
-        metrics: Arc<Metrics>,
-    ) -> Self {
+    pub fn new(deps: AuthDeps) -> Self {
         Auth {
-            db,
-            tokens,
-            dummy_password_hash,
-            audit,
-            metrics,
+            db: deps.db,
+            tokens: deps.tokens,
+            dummy_password_hash: deps.dummy_password_hash,
+            audit: deps.audit,
+            metrics: deps.metrics,
+            throttle: deps.throttle,
+            users: deps.users,
         }
+    }
+
+    /// A user's activity and token generation (remembered while unchanged).
+    pub async fn user_status(&self, user: UserId) -> Result<Option<UserStatus>, AuthError> {
+        Ok(self
+            .users
+            .get_or_load(user, || async {
+                self.db
+                    .run_scoped(Scope::User(user), move |conn| {
+                        crate::store::users::status(conn, user)
+                    })
+                    .await
+            })
+            .await?)
     }
 
     pub fn tokens(&self) -> &Arc<Tokens> {

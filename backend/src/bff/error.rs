@@ -15,6 +15,12 @@ pub enum BffError {
     TenantRevoked,
     #[error("the session could not be updated: {0}")]
     Session(String),
+    #[error("no such session")]
+    NoSuchSession,
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error(transparent)]
+    Users(#[from] crate::users::UsersError),
     #[error(transparent)]
     Auth(#[from] AuthError),
     #[error(transparent)]

@@ -10,18 +10,31 @@ use actix_session::Session;
 use super::error::BffError;
 use super::service::Bff;
 use super::session::{
-    active_tenant, get, put, BffTenant, BffUser, TENANT_ID, TENANT_TOKEN, USER_TOKEN,
+    active_tenant, get, put, session_id, BffTenant, BffUser, TENANT_ID, TENANT_TOKEN, USER_TOKEN,
 };
 use crate::auth::jwt::{TokenError, UserClaims};
 use crate::auth::AuthError;
 use crate::tenancy::{TenancyError, TenantRef};
 
 impl Bff {
-    /// The signed-in user of a session; an invalid or expired user token ends it.
+    /// The signed-in user of a session; an invalid or expired user token, or a session
+    /// ended elsewhere (sign-out of that session, a password change), ends it.
     pub async fn user(&self, session: Session) -> Result<BffUser, BffError> {
         let token = get(&session, USER_TOKEN)?.ok_or(BffError::NotSignedIn)?;
         match self.auth.user_from_token(&token).await {
-            Ok(user) => Ok(BffUser { user, session }),
+            Ok(user) => {
+                let live = match session_id(&session) {
+                    Some(sid) if self.registry.is_live(user.user_id, &sid).await? => Some(sid),
+                    _ => None,
+                };
+                match live {
+                    Some(sid) => Ok(BffUser { user, session, sid }),
+                    None => {
+                        session.purge();
+                        Err(BffError::NotSignedIn)
+                    }
+                }
+            }
             Err(AuthError::Token(_)) => {
                 let expired = matches!(
                     self.auth.tokens().validate::<UserClaims>(&token),
@@ -41,11 +54,18 @@ impl Bff {
     /// The signed-in user's active tenant, re-exchanging an expired scoped token with the
     /// user token. The flag says whether that happened.
     pub async fn tenant(&self, session: Session) -> Result<(BffTenant, bool), BffError> {
-        let BffUser { user, session } = self.user(session).await?;
+        let BffUser { user, session, sid } = self.user(session).await?;
         let tenant_id = active_tenant(&session).ok_or(BffError::NoTenantSelected)?;
         let token = get(&session, TENANT_TOKEN)?.ok_or(BffError::NotSignedIn)?;
         match self.tenancy.scope_from_token(&token).await {
-            Ok(scope) => Ok((BffTenant { scope, session }, false)),
+            Ok(scope) => Ok((
+                BffTenant {
+                    scope,
+                    session,
+                    sid,
+                },
+                false,
+            )),
             Err(
                 TenancyError::Token(_) | TenancyError::Auth(_) | TenancyError::MembershipInactive,
             ) => {
@@ -64,7 +84,14 @@ impl Bff {
                     .tenancy
                     .scope_from_token(&exchanged.token.token)
                     .await?;
-                Ok((BffTenant { scope, session }, true))
+                Ok((
+                    BffTenant {
+                        scope,
+                        session,
+                        sid,
+                    },
+                    true,
+                ))
             }
             Err(other) => Err(other.into()),
         }

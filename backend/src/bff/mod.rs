@@ -10,15 +10,17 @@
 //! - [`Bff`]: the BFF's own flows (sign-in, sign-out, tenant selection, who am I);
 //! - [`store`]: sessions in the metadata database.
 
+mod account;
 mod error;
 mod identify;
 pub mod layer;
+pub mod registry;
 mod service;
 pub mod session;
 pub mod store;
 
 pub use error::BffError;
-pub use service::Bff;
+pub use service::{Bff, BffDeps};
 pub use session::{BffTenant, BffUser};
 
 /// Name of the session cookie (the `__Host-` prefix pins it to this host, path `/`, Secure).

@@ -7,47 +7,68 @@ use actix_session::Session;
 use kyros_common::api::me::{SessionInfo, UserInfo};
 
 use super::error::BffError;
+use super::registry::Registry;
 use super::session::{self, BffUser};
 use crate::audit::{self, AuditEntryExt, AuditLog};
 use crate::auth::{Auth, UserAuth};
 use crate::dashboards::DashboardService;
 use crate::tenancy::{Tenancy, TenancyError, TenantRef};
+use crate::users::Users;
+
+/// What `Bff` is built from.
+pub struct BffDeps {
+    pub auth: Arc<Auth>,
+    pub tenancy: Arc<Tenancy>,
+    pub dashboards: Arc<DashboardService>,
+    pub users: Arc<Users>,
+    pub audit: AuditLog,
+    pub registry: Registry,
+}
 
 pub struct Bff {
     pub(super) auth: Arc<Auth>,
     pub(super) tenancy: Arc<Tenancy>,
+    pub(super) users: Arc<Users>,
+    pub(super) registry: Registry,
     dashboards: Arc<DashboardService>,
-    audit: AuditLog,
+    pub(super) audit: AuditLog,
 }
 
 /// Longest tenant slug looked up.
 const MAX_SLUG: usize = 100;
 
 impl Bff {
-    pub fn new(
-        auth: Arc<Auth>,
-        tenancy: Arc<Tenancy>,
-        dashboards: Arc<DashboardService>,
-        audit: AuditLog,
-    ) -> Self {
+    pub fn new(deps: BffDeps) -> Self {
         Bff {
-            auth,
-            tenancy,
-            dashboards,
-            audit,
+            auth: deps.auth,
+            tenancy: deps.tenancy,
+            users: deps.users,
+            registry: deps.registry,
+            dashboards: deps.dashboards,
+            audit: deps.audit,
         }
     }
 
-    /// Password sign-in into a fresh session; a single-tenant user starts with that
-    /// tenant selected.
+    /// Password sign-in into a fresh, registered session; a single-tenant user starts
+    /// with that tenant selected.
     pub async fn login(
         &self,
         session: Session,
         email: String,
         password: String,
+        user_agent: &str,
     ) -> Result<(UserAuth, SessionInfo), BffError> {
         let signed_in = self.auth.login(email, password).await?;
-        session::start(&session, &signed_in.token.token)?;
+        let sid = self
+            .registry
+            .create(signed_in.user.user_id, user_agent)
+            .await?;
+        session::start(
+            &session,
+            &signed_in.token.token,
+            &signed_in.user.user_id.to_string(),
+            &sid,
+        )?;
         let user = self.auth.user_from_token(&signed_in.token.token).await?;
         if let [only] = signed_in.user.tenant_ids.as_slice() {
             if let Ok(tenant_id) = only.parse() {
@@ -66,12 +87,19 @@ impl Bff {
         Ok((user, info))
     }
 
-    /// Destroys the session (audited when it belonged to a valid user).
+    /// Destroys the session and ends its registry row (audited when it belonged to a
+    /// valid user).
     pub async fn logout(&self, session: Session) {
         let token = session::user_token(&session);
+        let sid = session::session_id(&session);
         session.purge();
         if let Some(token) = token {
             if let Ok(user) = self.auth.user_from_token(&token).await {
+                if let Some(sid) = sid {
+                    if let Err(e) = self.registry.end(user.user_id, &sid).await {
+                        tracing::warn!(error = %e, "ending the session's registry row failed");
+                    }
+                }
                 let e = audit::entry(
                     "logout",
                     "success",

@@ -11,17 +11,24 @@ use crate::tenancy::TenantScope;
 pub(super) const USER_TOKEN: &str = "user_token";
 pub(super) const TENANT_TOKEN: &str = "tenant_token";
 pub(super) const TENANT_ID: &str = "tenant_id";
+/// The session's user (also read by the database session store, for erasure).
+pub(crate) const USER_ID: &str = "uid";
+/// The session's id in the registry (`user_sessions`).
+pub(super) const SESSION_ID: &str = "sid";
 
 /// A signed-in browser session.
 pub struct BffUser {
     pub user: UserAuth,
     pub session: Session,
+    /// This session's registry id.
+    pub sid: String,
 }
 
 /// A signed-in browser session with an active tenant.
 pub struct BffTenant {
     pub scope: TenantScope,
     pub session: Session,
+    pub sid: String,
 }
 
 pub(super) fn get(session: &Session, key: &str) -> Result<Option<String>, BffError> {
@@ -37,10 +44,28 @@ pub(super) fn put(session: &Session, key: &str, value: &str) -> Result<(), BffEr
 }
 
 /// Starts a fresh session for a signed-in user (new session id: no fixation).
-pub(super) fn start(session: &Session, user_token: &str) -> Result<(), BffError> {
+pub(super) fn start(
+    session: &Session,
+    user_token: &str,
+    user: &str,
+    sid: &str,
+) -> Result<(), BffError> {
     session.clear();
     session.renew();
+    put(session, USER_TOKEN, user_token)?;
+    put(session, USER_ID, user)?;
+    put(session, SESSION_ID, sid)
+}
+
+/// Replaces the user token (after a password change) under a new session id.
+pub(super) fn replace_user_token(session: &Session, user_token: &str) -> Result<(), BffError> {
+    session.renew();
     put(session, USER_TOKEN, user_token)
+}
+
+/// The registry id of the session.
+pub(super) fn session_id(session: &Session) -> Option<String> {
+    get(session, SESSION_ID).ok().flatten()
 }
 
 /// Stores the tenant selection under a new session id.

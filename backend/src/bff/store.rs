@@ -31,6 +31,15 @@ fn row_id(key: &SessionKey) -> String {
         .collect()
 }
 
+/// The user a session belongs to (its `uid` entry, a JSON string), stored beside the
+/// state so that erasing a user erases their sessions.
+fn owner(state: &HashMap<String, String>) -> Option<String> {
+    state
+        .get(super::session::USER_ID)
+        .and_then(|v| serde_json::from_str::<String>(v).ok())
+        .filter(|v| v.len() <= 64)
+}
+
 fn expiry(ttl: &Duration) -> chrono::NaiveDateTime {
     store::now() + chrono::Duration::seconds(ttl.whole_seconds().max(1))
 }
@@ -73,9 +82,10 @@ impl SessionStore for DbSessionStore {
         let key = new_key().map_err(SaveError::Other)?;
         let id = row_id(&key);
         let expires_at = expiry(ttl);
+        let user = owner(&session_state);
         self.db
             .run_scoped(Scope::Service, move |conn| {
-                sessions::insert(conn, &id, &json, expires_at)
+                sessions::insert(conn, &id, &json, expires_at, user.as_deref())
             })
             .await
             .map_err(|e| SaveError::Other(e.into()))?;
@@ -93,10 +103,11 @@ impl SessionStore for DbSessionStore {
         let id = row_id(&session_key);
         let expires_at = expiry(ttl);
         let state_json = json.clone();
+        let user = owner(&session_state);
         let updated = self
             .db
             .run_scoped(Scope::Service, move |conn| {
-                sessions::update(conn, &id, &state_json, expires_at)
+                sessions::update(conn, &id, &state_json, expires_at, user.as_deref())
             })
             .await
             .map_err(|e| UpdateError::Other(e.into()))?;

@@ -11,9 +11,11 @@ use crate::bff::BffError;
 use crate::dashboards::DashboardError;
 use crate::error::ApiError;
 use crate::health::Unready;
+use crate::mail::MailError;
 use crate::ratelimit::RateLimited;
 use crate::store::StoreError;
 use crate::tenancy::TenancyError;
+use crate::users::UsersError;
 
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
@@ -50,6 +52,7 @@ impl From<AuthError> for ApiError {
             AuthError::InvalidCredentials | AuthError::InvalidClient => {
                 ApiError::Unauthorized(ErrorCode::InvalidCredentials, e.to_string())
             }
+            AuthError::Throttled(r) => r.into(),
             AuthError::Token(t) => t.into(),
             AuthError::Store(s) => s.into(),
             AuthError::Hash(h) => ApiError::internal(h),
@@ -101,6 +104,9 @@ impl From<BffError> for ApiError {
             BffError::NoTenantSelected => ApiError::bad_request(e.to_string()),
             BffError::TenantRevoked => ApiError::forbidden(e.to_string()),
             BffError::Session(cause) => ApiError::Internal(cause),
+            BffError::NoSuchSession => ApiError::not_found(e.to_string()),
+            BffError::Store(s) => s.into(),
+            BffError::Users(u) => u.into(),
             BffError::Auth(a) => a.into(),
             BffError::Tenancy(t) => t.into(),
         }
@@ -111,7 +117,7 @@ impl From<AdminError> for ApiError {
     fn from(e: AdminError) -> Self {
         match e {
             AdminError::NotFound(detail) => ApiError::not_found(detail),
-            AdminError::Conflict(detail) => ApiError::Conflict(detail),
+            AdminError::Conflict(detail) => ApiError::conflict(detail),
             AdminError::Invalid(detail) => ApiError::bad_request(detail),
             AdminError::InvalidSpec(detail) => ApiError::BadRequest(ErrorCode::InvalidSpec, detail),
             AdminError::InvalidJson(detail) => ApiError::invalid_json(detail),
@@ -127,6 +133,52 @@ impl From<AuditError> for ApiError {
             AuditError::Invalid(detail) => ApiError::bad_request(detail),
             AuditError::Store(s) => s.into(),
         }
+    }
+}
+
+impl From<UsersError> for ApiError {
+    fn from(e: UsersError) -> Self {
+        match e {
+            UsersError::InvalidEmail(problem) => ApiError::BadRequest(
+                ErrorCode::InvalidEmail,
+                format!("{}.", capitalise(&problem.to_string())),
+            ),
+            UsersError::WeakPassword(detail) => {
+                ApiError::BadRequest(ErrorCode::WeakPassword, detail)
+            }
+            UsersError::InvalidLink => ApiError::BadRequest(ErrorCode::InvalidLink, e.to_string()),
+            UsersError::Invalid(detail) => ApiError::bad_request(detail),
+            UsersError::NotFound(detail) => ApiError::not_found(detail),
+            UsersError::NotAdmin => ApiError::forbidden(e.to_string()),
+            UsersError::LastAdmin => ApiError::Conflict(ErrorCode::LastAdmin, e.to_string()),
+            UsersError::Conflict(detail) => ApiError::conflict(detail),
+            // Not 401: the session is fine, the form's current password is not.
+            UsersError::WrongPassword => {
+                ApiError::Forbidden(ErrorCode::InvalidCredentials, e.to_string())
+            }
+            UsersError::RateLimited(r) => r.into(),
+            UsersError::Auth(a) => a.into(),
+            UsersError::Store(s) => s.into(),
+            UsersError::Hash(h) => ApiError::internal(h),
+        }
+    }
+}
+
+impl From<MailError> for ApiError {
+    fn from(e: MailError) -> Self {
+        match e {
+            MailError::Invalid(detail) => ApiError::bad_request(detail),
+            MailError::Store(s) => s.into(),
+            other => ApiError::internal(other),
+        }
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
     }
 }
 

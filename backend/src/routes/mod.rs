@@ -31,6 +31,26 @@ pub fn configure(cfg: &mut web::ServiceConfig, sessions: SessionLayer) {
             .service(web::resource("/me").route(web::get().to(bff::me::bff_me)))
             .service(web::resource("/tenant").route(web::post().to(bff::tenant::bff_select_tenant)))
             .service(
+                web::resource("/tenant/users")
+                    .route(web::get().to(bff::people::bff_list_members))
+                    .route(web::post().to(bff::people::bff_invite_member)),
+            )
+            .service(
+                web::resource("/tenant/users/{user_id}")
+                    .route(web::patch().to(bff::people::bff_change_member_role))
+                    .route(web::delete().to(bff::people::bff_remove_member)),
+            )
+            .service(
+                web::resource("/password").route(web::post().to(bff::account::bff_change_password)),
+            )
+            .service(
+                web::resource("/sessions").route(web::get().to(bff::account::bff_list_sessions)),
+            )
+            .service(
+                web::resource("/sessions/{id}")
+                    .route(web::delete().to(bff::account::bff_end_session)),
+            )
+            .service(
                 web::resource("/dashboards")
                     .route(web::get().to(bff::dashboards::bff_list_dashboards)),
             )
@@ -56,6 +76,22 @@ pub fn configure(cfg: &mut web::ServiceConfig, sessions: SessionLayer) {
     .service(
         web::scope("/api")
             .service(web::resource("/auth/login").route(web::post().to(auth::login::login)))
+            .service(
+                web::resource("/auth/invitations/accept")
+                    .route(web::post().to(auth::invitations::accept_invitation)),
+            )
+            .service(
+                web::resource("/auth/password/forgot")
+                    .route(web::post().to(auth::password::forgot_password)),
+            )
+            .service(
+                web::resource("/auth/password/reset")
+                    .route(web::post().to(auth::password::reset_password)),
+            )
+            .service(
+                web::resource("/auth/password/change")
+                    .route(web::post().to(auth::password::change_password)),
+            )
             .service(web::resource("/me").route(web::get().to(me::show_me)))
             .service(
                 web::resource("/token/exchange")
@@ -68,6 +104,16 @@ pub fn configure(cfg: &mut web::ServiceConfig, sessions: SessionLayer) {
             .service(
                 web::resource("/tenant/{tenant_id}/audit")
                     .route(web::get().to(tenant::audit::tenant_audit)),
+            )
+            .service(
+                web::resource("/tenant/{tenant_id}/users")
+                    .route(web::get().to(tenant::users::list_members))
+                    .route(web::post().to(tenant::users::invite_member)),
+            )
+            .service(
+                web::resource("/tenant/{tenant_id}/users/{user_id}")
+                    .route(web::patch().to(tenant::users::change_member_role))
+                    .route(web::delete().to(tenant::users::remove_member)),
             )
             .service(
                 web::resource("/tenant/{tenant_id}/dashboards")
@@ -99,7 +145,7 @@ pub async fn not_found() -> Result<actix_web::HttpResponse, ApiError> {
 /// The private admin listener.
 pub fn configure_admin(cfg: &mut web::ServiceConfig) {
     use admin::{
-        audit_log, auth as admin_auth, dashboards as admin_dashboards, keys, tenants, users,
+        audit_log, auth as admin_auth, dashboards as admin_dashboards, keys, outbox, tenants, users,
     };
     cfg.service(web::resource("/health").route(web::get().to(health::health)))
         .service(web::resource("/ready").route(web::get().to(health::ready)))
@@ -109,7 +155,22 @@ pub fn configure_admin(cfg: &mut web::ServiceConfig) {
                 .service(
                     web::resource("/token").route(web::post().to(admin_auth::issue_admin_token)),
                 )
-                .service(web::resource("/tenants").route(web::post().to(tenants::create_tenant)))
+                .service(
+                    web::resource("/tenants")
+                        .route(web::get().to(tenants::list_tenants))
+                        .route(web::post().to(tenants::create_tenant)),
+                )
+                .service(
+                    web::resource("/users")
+                        .route(web::get().to(users::list_users))
+                        .route(web::post().to(users::create_user)),
+                )
+                .service(
+                    web::resource("/users/{id}")
+                        .route(web::patch().to(users::update_user))
+                        .route(web::delete().to(users::erase_user)),
+                )
+                .service(web::resource("/outbox").route(web::get().to(outbox::list_outbox)))
                 .service(
                     web::resource("/tenants/{id}/metadata")
                         .route(web::post().to(tenants::set_tenant_metadata)),

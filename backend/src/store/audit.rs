@@ -71,3 +71,30 @@ pub fn list(
         .select(AuditRow::as_select())
         .load(conn)?)
 }
+
+/// Erasure: the user's email (and name) leave the audit trail. Entries keep the user id
+/// (`user_id`, and `user:<id>` where the email was the actor or target); details that
+/// mention the email are replaced.
+pub fn scrub_user(conn: &mut DbConnection, user: UserId, email: &str) -> StoreResult<usize> {
+    let label = format!("user:{user}");
+    let mut n = diesel::update(audit_logs::table.filter(audit_logs::actor.eq(email)))
+        .set(audit_logs::actor.eq(&label))
+        .execute(conn)?;
+    n += diesel::update(audit_logs::table.filter(audit_logs::target.eq(email)))
+        .set(audit_logs::target.eq(&label))
+        .execute(conn)?;
+    let escaped: String = email
+        .chars()
+        .flat_map(|c| match c {
+            '\\' | '%' | '_' => vec!['\\', c],
+            other => vec![other],
+        })
+        .collect();
+    let pattern = format!("%{escaped}%");
+    n += diesel::update(
+        audit_logs::table.filter(audit_logs::detail_json.like(pattern).escape('\\')),
+    )
+    .set(audit_logs::detail_json.eq(r#"{"erased":true}"#))
+    .execute(conn)?;
+    Ok(n)
+}

@@ -131,6 +131,19 @@ fn enter_scope(pg: &mut PgConnection, scope: Scope) -> StoreResult<()> {
     Ok(())
 }
 
+/// Starts a transaction's writing on SQLite: takes the database's write lock with a
+/// harmless write *before* any read. A SQLite transaction that reads first and writes
+/// later cannot wait for another writer (the upgrade would deadlock, so SQLite fails it
+/// at once with "database is locked"); one that writes first waits its turn
+/// (`busy_timeout`). Call it first in transactions that read, then write, under
+/// concurrency. A no-op on PostgreSQL.
+pub fn begin_write(conn: &mut DbConnection) -> StoreResult<()> {
+    if let DbConnection::Sqlite(sqlite) = conn {
+        sqlite.batch_execute("UPDATE metadata_epoch SET epoch = epoch WHERE id = 1")?;
+    }
+    Ok(())
+}
+
 /// The metadata store: a pool plus the dialect it speaks.
 #[derive(Clone)]
 pub struct Db {

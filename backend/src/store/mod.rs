@@ -1,5 +1,6 @@
 //! The metadata store (diesel): schema, connections, migrations and one module per entity.
 
+pub mod account_tokens;
 pub mod admin_clients;
 pub mod audit;
 pub mod connection;
@@ -8,14 +9,19 @@ pub mod epoch;
 pub mod keys;
 pub mod memberships;
 pub mod migrations;
+pub mod outbox;
 pub mod preferences;
 pub mod schema;
 pub mod seed;
 pub mod sessions;
+pub mod sign_in_failures;
 pub mod tenants;
+pub mod user_sessions;
 pub mod users;
 
-pub use connection::{widen_to_user, Db, DbConnection, Dialect, StoreError, StoreResult, APP_ROLE};
+pub use connection::{
+    begin_write, widen_to_user, Db, DbConnection, Dialect, StoreError, StoreResult, APP_ROLE,
+};
 
 /// Current UTC time as stored in `TIMESTAMP` columns.
 pub fn now() -> chrono::NaiveDateTime {

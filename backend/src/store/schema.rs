@@ -18,6 +18,9 @@ diesel::table! {
         password_hash -> Text,
         is_active -> Bool,
         created_at -> Timestamp,
+        name -> Text,
+        last_sign_in_at -> Nullable<Timestamp>,
+        token_generation -> BigInt,
     }
 }
 
@@ -26,6 +29,7 @@ diesel::table! {
         user_id -> Text,
         tenant_id -> Text,
         role -> Text,
+        joined_at -> Nullable<Timestamp>,
     }
 }
 
@@ -77,6 +81,7 @@ diesel::table! {
         id -> Text,
         state -> Text,
         expires_at -> Timestamp,
+        user_id -> Nullable<Text>,
     }
 }
 
@@ -105,7 +110,55 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    account_tokens (token_hash) {
+        token_hash -> Text,
+        user_id -> Text,
+        purpose -> Text,
+        tenant_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        consumed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    user_sessions (id) {
+        id -> Text,
+        user_id -> Text,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+        user_agent -> Text,
+        ended_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    sign_in_failures (account_key) {
+        account_key -> Text,
+        failures -> Integer,
+        blocked_until -> Nullable<Timestamp>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> Text,
+        created_at -> Timestamp,
+        recipient -> Text,
+        subject -> Text,
+        body -> Text,
+        status -> Text,
+        attempts -> Integer,
+        last_error -> Text,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(user_tenants -> users (user_id));
+diesel::joinable!(account_tokens -> users (user_id));
+diesel::joinable!(user_sessions -> users (user_id));
 diesel::joinable!(user_tenants -> tenants (tenant_id));
 diesel::joinable!(tenant_dashboards -> tenants (tenant_id));
 diesel::joinable!(tenant_dashboards -> dashboards (dashboard_id));
@@ -122,4 +175,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     signing_keys,
     admin_clients,
     metadata_epoch,
+    account_tokens,
+    user_sessions,
+    sign_in_failures,
+    outbox,
 );

@@ -132,6 +132,9 @@ pub fn apply(
                         password_hash: password_hash.into(),
                         is_active: true,
                         created_at: super::now(),
+                        name: String::new(),
+                        last_sign_in_at: None,
+                        token_generation: 0,
                     };
                     users::insert(conn, &user)?;
                     report.users += 1;

@@ -21,12 +21,14 @@ pub fn insert(
     id: &str,
     state: &str,
     expires_at: NaiveDateTime,
+    user: Option<&str>,
 ) -> StoreResult<()> {
     diesel::insert_into(sessions::table)
         .values((
             sessions::id.eq(id),
             sessions::state.eq(state),
             sessions::expires_at.eq(expires_at),
+            sessions::user_id.eq(user),
         ))
         .execute(conn)?;
     Ok(())
@@ -38,6 +40,7 @@ pub fn update(
     id: &str,
     state: &str,
     expires_at: NaiveDateTime,
+    user: Option<&str>,
 ) -> StoreResult<bool> {
     let n = diesel::update(
         sessions::table
@@ -47,6 +50,7 @@ pub fn update(
     .set((
         sessions::state.eq(state),
         sessions::expires_at.eq(expires_at),
+        sessions::user_id.eq(user),
     ))
     .execute(conn)?;
     Ok(n > 0)
@@ -78,4 +82,9 @@ pub fn count_live(conn: &mut DbConnection) -> StoreResult<i64> {
         .filter(sessions::expires_at.gt(super::now()))
         .count()
         .get_result(conn)?)
+}
+
+/// Deletes every stored session of a user (erasure).
+pub fn delete_for_user(conn: &mut DbConnection, user: &str) -> StoreResult<usize> {
+    Ok(diesel::delete(sessions::table.filter(sessions::user_id.eq(user))).execute(conn)?)
 }

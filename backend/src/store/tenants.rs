@@ -74,6 +74,23 @@ pub fn list(conn: &mut DbConnection) -> StoreResult<Vec<TenantRow>> {
         .load(conn)?)
 }
 
+/// A page of tenants ordered by slug, after `after`.
+pub fn list_page(
+    conn: &mut DbConnection,
+    after: Option<&str>,
+    limit: i64,
+) -> StoreResult<Vec<TenantRow>> {
+    let mut query = tenants::table.into_boxed();
+    if let Some(after) = after {
+        query = query.filter(tenants::slug.gt(after.to_owned()));
+    }
+    Ok(query
+        .order(tenants::slug.asc())
+        .limit(limit)
+        .select(TenantRow::as_select())
+        .load(conn)?)
+}
+
 pub fn set_active(conn: &mut DbConnection, id: TenantId, active: bool) -> StoreResult<usize> {
     let n = diesel::update(tenants::table.find(id.to_string()))
         .set(tenants::is_active.eq(active))

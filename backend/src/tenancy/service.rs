@@ -40,8 +40,9 @@ pub struct Tenancy {
     pub(super) auth: Arc<Auth>,
     pub(super) audit: AuditLog,
     pub(super) metrics: Arc<Metrics>,
-    /// Active memberships: (user, tenant) → role, `None` when not (or no longer) active.
-    memberships: EpochCache<(UserId, TenantId), Option<Role>>,
+    /// Active memberships: (user, tenant) → role and the user's token generation, `None`
+    /// when not (or no longer) active.
+    memberships: EpochCache<(UserId, TenantId), Option<(Role, i64)>>,
 }
 
 impl Tenancy {
@@ -50,7 +51,7 @@ impl Tenancy {
         auth: Arc<Auth>,
         audit: AuditLog,
         metrics: Arc<Metrics>,
-        memberships: EpochCache<(UserId, TenantId), Option<Role>>,
+        memberships: EpochCache<(UserId, TenantId), Option<(Role, i64)>>,
     ) -> Self {
         Tenancy {
             db,
@@ -61,8 +62,9 @@ impl Tenancy {
         }
     }
 
-    /// A `TenantScope` from a scoped token: the token validates and the membership, the
-    /// user and the tenant are still active.
+    /// A `TenantScope` from a scoped token: the token validates, the membership, the user
+    /// and the tenant are still active, and the user has not changed their password since
+    /// the token was issued.
     pub async fn scope_from_token(&self, token: &str) -> Result<TenantScope, TenancyError> {
         let claims: TenantClaims = self.auth.validate(token).await?;
         let tenant_id: TenantId = claims
@@ -73,18 +75,21 @@ impl Tenancy {
             .sub
             .parse()
             .map_err(|_| TokenError::Invalid("bad subject"))?;
-        let role = self
+        let (role, generation) = self
             .memberships
             .get_or_load((user_id, tenant_id), || async {
                 // The user's own identity scope: their memberships and tenants only.
                 self.db
                     .run_scoped(Scope::User(user_id), move |conn| {
-                        memberships::active_role(conn, user_id, tenant_id)
+                        memberships::active_membership(conn, user_id, tenant_id)
                     })
                     .await
             })
             .await?
             .ok_or(TenancyError::MembershipInactive)?;
+        if generation != claims.gen {
+            return Err(TokenError::Invalid("issued before a password change").into());
+        }
         self.metrics.tenant_request(&tenant_id.to_string());
         Ok(TenantScope::confirmed(
             tenant_id,

@@ -23,14 +23,17 @@ macro_rules! matrix {
 
 mod admin;
 mod bff;
+mod counterparts;
 mod dashboards;
 mod errors;
 mod exchange;
 mod faults;
 mod login;
+mod mail;
 mod rls;
 mod route_walk;
 mod shell;
 mod tenant_routes;
 mod tls;
 mod tokens;
+mod users;

@@ -20,17 +20,28 @@ const ROUTES: &[(Listener, &str)] = &[
     (Listener::Public, "/health"),
     (Listener::Public, "/ready"),
     (Listener::Public, "/api/auth/login"),
+    (Listener::Public, "/api/auth/invitations/accept"),
+    (Listener::Public, "/api/auth/password/forgot"),
+    (Listener::Public, "/api/auth/password/reset"),
+    (Listener::Public, "/api/auth/password/change"),
     (Listener::Public, "/api/me"),
     (Listener::Public, "/api/token/exchange"),
     (Listener::Public, "/api/tenant/{tenant_id}"),
     (Listener::Public, "/api/tenant/{tenant_id}/audit"),
     (Listener::Public, "/api/tenant/{tenant_id}/dashboards"),
+    (Listener::Public, "/api/tenant/{tenant_id}/users"),
+    (Listener::Public, "/api/tenant/{tenant_id}/users/{user_id}"),
     (Listener::Public, "/api/dashboards/{slug}/charts"),
     (Listener::Public, "/api/dashboards/{slug}/data"),
     (Listener::Public, "/bff/login"),
     (Listener::Public, "/bff/logout"),
     (Listener::Public, "/bff/me"),
     (Listener::Public, "/bff/tenant"),
+    (Listener::Public, "/bff/tenant/users"),
+    (Listener::Public, "/bff/tenant/users/{user_id}"),
+    (Listener::Public, "/bff/password"),
+    (Listener::Public, "/bff/sessions"),
+    (Listener::Public, "/bff/sessions/{id}"),
     (Listener::Public, "/bff/dashboards"),
     (Listener::Public, "/bff/dashboards/{slug}"),
     (Listener::Public, "/bff/dashboards/{slug}/charts"),
@@ -42,6 +53,9 @@ const ROUTES: &[(Listener, &str)] = &[
     (Listener::Admin, "/metrics"),
     (Listener::Admin, "/admin/token"),
     (Listener::Admin, "/admin/tenants"),
+    (Listener::Admin, "/admin/users"),
+    (Listener::Admin, "/admin/users/{id}"),
+    (Listener::Admin, "/admin/outbox"),
     (Listener::Admin, "/admin/tenants/{id}/metadata"),
     (Listener::Admin, "/admin/tenants/{id}/dashboards"),
     (
@@ -110,6 +124,7 @@ fn every_declared_route_is_walked() {
 fn concrete(template: &str, tenant: &str) -> String {
     template
         .replace("{tenant_id}", tenant)
+        .replace("{user_id}", "00000000-0000-4000-8000-000000000001")
         .replace("{id}", tenant)
         .replace("{slug}", "customer-lifetime-value")
         .replace("{chart_id}", "top-customers")
@@ -189,6 +204,7 @@ async fn hostile_calls_on_every_route_are_4xx_problems(app: TestApp) {
         format!("/api/tenant/{beta}"),
         format!("/api/tenant/{beta}/dashboards"),
         format!("/api/tenant/{beta}/audit"),
+        format!("/api/tenant/{beta}/users"),
     ] {
         assert_problem(app.get_with(&path, &acme_admin).await, 403).await;
     }

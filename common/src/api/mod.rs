@@ -5,3 +5,4 @@ pub mod auth;
 pub mod dashboards;
 pub mod me;
 pub mod tenants;
+pub mod users;

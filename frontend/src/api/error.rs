@@ -7,7 +7,8 @@ use kyros_common::error::{ErrorCode, Problem};
 /// A failed BFF call, as the pages need to tell the cases apart.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiError {
-    /// `POST /bff/login` refused the email/password pair.
+    /// `POST /bff/login` refused the email/password pair (401), or `POST /bff/password`
+    /// the current password (403): a refusal, not a lost session.
     InvalidCredentials,
     /// No session (or a session the BFF no longer recognises).
     Unauthenticated,
@@ -46,7 +47,10 @@ impl ApiError {
                 Some(ErrorCode::InvalidCredentials) => ApiError::InvalidCredentials,
                 _ => ApiError::Unauthenticated,
             },
-            403 => ApiError::Forbidden,
+            403 => match code {
+                Some(ErrorCode::InvalidCredentials) => ApiError::InvalidCredentials,
+                _ => ApiError::Forbidden,
+            },
             404 => ApiError::NotFound,
             429 => ApiError::RateLimited {
                 retry_after_secs: retry_after.and_then(|v| v.trim().parse().ok()),
@@ -94,12 +98,10 @@ impl ApiError {
             ApiError::NotFound => "This page or resource does not exist.".to_owned(),
             ApiError::RateLimited {
                 retry_after_secs: Some(secs),
-            } => {
-                format!("Too many attempts. Please try again in {secs} seconds.")
-            }
+            } => format!("Too many attempts; try again in {}.", wait_text(*secs)),
             ApiError::RateLimited {
                 retry_after_secs: None,
-            } => "Too many attempts. Please try again later.".to_owned(),
+            } => "Too many attempts; try again later.".to_owned(),
             ApiError::BadRequest { detail, .. } => detail.clone(),
             ApiError::Server {
                 request_id: Some(id),
@@ -113,6 +115,16 @@ impl ApiError {
                 "The server could not be reached. Check your connection and try again.".to_owned()
             }
         }
+    }
+}
+
+/// "1 second", "30 seconds", and whole minutes (rounded up) from two minutes on.
+fn wait_text(secs: u64) -> String {
+    match secs {
+        0 => "a moment".to_owned(),
+        1 => "1 second".to_owned(),
+        2..=119 => format!("{secs} seconds"),
+        _ => format!("{} minutes", secs.div_ceil(60)),
     }
 }
 
@@ -212,6 +224,71 @@ mod tests {
         assert_eq!(
             ApiError::from_response(502, None, None),
             ApiError::Server { request_id: None }
+        );
+    }
+
+    #[test]
+    fn a_403_with_invalid_credentials_is_a_wrong_current_password_not_a_lost_session() {
+        let p = problem(403, ErrorCode::InvalidCredentials);
+        let err = ApiError::from_response(403, Some(&p), None);
+        assert_eq!(err, ApiError::InvalidCredentials);
+        assert!(!err.is_auth_lost());
+        let p = problem(403, ErrorCode::Forbidden);
+        assert_eq!(
+            ApiError::from_response(403, Some(&p), None),
+            ApiError::Forbidden
+        );
+    }
+
+    #[test]
+    fn account_refusals_keep_their_code_and_sentence() {
+        for code in [
+            ErrorCode::WeakPassword,
+            ErrorCode::InvalidLink,
+            ErrorCode::InvalidEmail,
+        ] {
+            let p = problem(400, code);
+            let err = ApiError::from_response(400, Some(&p), None);
+            assert_eq!(
+                err,
+                ApiError::BadRequest {
+                    code,
+                    detail: "the detail".into()
+                }
+            );
+            assert!(!err.is_missing_tenant());
+            assert_eq!(err.message(), "the detail");
+        }
+    }
+
+    #[test]
+    fn rate_limits_say_how_long_to_wait() {
+        let limited = |secs| ApiError::RateLimited {
+            retry_after_secs: secs,
+        };
+        assert_eq!(
+            limited(Some(30)).message(),
+            "Too many attempts; try again in 30 seconds."
+        );
+        assert_eq!(
+            limited(Some(1)).message(),
+            "Too many attempts; try again in 1 second."
+        );
+        assert_eq!(
+            limited(Some(0)).message(),
+            "Too many attempts; try again in a moment."
+        );
+        assert_eq!(
+            limited(Some(900)).message(),
+            "Too many attempts; try again in 15 minutes."
+        );
+        assert_eq!(
+            limited(Some(121)).message(),
+            "Too many attempts; try again in 3 minutes."
+        );
+        assert_eq!(
+            limited(None).message(),
+            "Too many attempts; try again later."
         );
     }
 }

@@ -1,5 +1,6 @@
 //! The BFF client: one request function ([`client::Api::request`]) and one function per endpoint.
 
+pub mod account;
 pub mod client;
 pub mod dashboards;
 pub mod error;

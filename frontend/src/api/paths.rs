@@ -1,4 +1,4 @@
-//! BFF URLs. Path segments that come from the page URL (dashboard slugs, chart ids)
+//! BFF and account URLs. Path segments that come from the page URL (dashboard slugs, chart ids)
 //! are percent-encoded so they can never change the path structure (`..`, `/`, `?`).
 
 use kyros_common::api::dashboards::FilterState;
@@ -8,6 +8,18 @@ pub const LOGOUT: &str = "/bff/logout";
 pub const ME: &str = "/bff/me";
 pub const TENANT: &str = "/bff/tenant";
 pub const DASHBOARDS: &str = "/bff/dashboards";
+pub const PASSWORD: &str = "/bff/password";
+pub const SESSIONS: &str = "/bff/sessions";
+
+/// Unauthenticated account endpoints (plain JSON, same origin).
+pub const ACCEPT_INVITATION: &str = "/api/auth/invitations/accept";
+pub const FORGOT_PASSWORD: &str = "/api/auth/password/forgot";
+pub const RESET_PASSWORD: &str = "/api/auth/password/reset";
+
+/// `DELETE /bff/sessions/{id}`.
+pub fn session(id: &str) -> String {
+    format!("{SESSIONS}/{}", encode_segment(id))
+}
 
 /// `GET /bff/dashboards/{slug}`.
 pub fn dashboard(slug: &str) -> String {
@@ -102,5 +114,12 @@ mod tests {
             export_csv("clv", "by region", &filters),
             "/bff/dashboards/clv/charts/by%20region/export.csv?region=EMEA&region=NA"
         );
+    }
+
+    #[test]
+    fn session_ids_cannot_escape_their_path_segment() {
+        assert_eq!(session("abc-123_x"), "/bff/sessions/abc-123_x");
+        assert_eq!(session("../password"), "/bff/sessions/..%2Fpassword");
+        assert_eq!(session(".."), "/bff/sessions/%2E%2E");
     }
 }

@@ -1,5 +1,5 @@
 //! The app bar: tenant branding (name, colour, logo), navigation, the tenant switcher
-//! for multi-tenant users, and sign-out.
+//! for multi-tenant users, the account page and sign-out.
 
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -57,6 +57,9 @@ pub fn AppBar() -> Html {
                             { "Dashboards" }
                         </RouteLink>
                     }
+                    <RouteLink to={Route::Account} id="nav-account" classes={classes!("nav-link")}>
+                        { "Account" }
+                    </RouteLink>
                 </nav>
                 <div class="session-controls">
                     if info.tenants.len() > 1 {

@@ -1,4 +1,4 @@
-//! `/login`: email and password against `POST /bff/login`.
+//! `/login`: email and password against `POST /bff/login`; a link for a forgotten password.
 
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -7,6 +7,7 @@ use crate::api::{session as session_api, Api};
 use crate::app::Route;
 use crate::components::page_title::use_page_title;
 use crate::components::redirect::RedirectTo;
+use crate::components::route_link::RouteLink;
 use crate::state::session::{use_session, SessionAction, SessionStatus};
 
 #[component]
@@ -119,6 +120,11 @@ pub fn LoginPage() -> Html {
                 <button id="login-submit" class="button primary" type="submit" disabled={*submitting}>
                     { if *submitting { "Signing in…" } else { "Sign in" } }
                 </button>
+                <p class="form-links">
+                    <RouteLink to={Route::ForgotPassword} id="forgot-password-link">
+                        { "Forgot your password?" }
+                    </RouteLink>
+                </p>
             </form>
         </section>
     }

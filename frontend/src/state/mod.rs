@@ -1,7 +1,8 @@
 //! Shell state: the session context, toasts, per-view fetch states and reducers.
 //!
-//! `fetch`, `filters` and `dashboard` are pure (no browser calls) and unit-tested natively.
+//! `account`, `fetch`, `filters` and `dashboard` are pure (no browser calls) and unit-tested natively.
 
+pub mod account;
 pub mod dashboard;
 pub mod fetch;
 pub mod filters;

@@ -6,5 +6,6 @@ pub mod audit_log;
 pub mod auth;
 pub mod dashboards;
 pub mod keys;
+pub mod outbox;
 pub mod tenants;
 pub mod users;

@@ -65,3 +65,27 @@ pub async fn set_tenant_active(
         .await?;
     Ok(HttpResponse::Ok().json(json!({ "id": id, "slug": slug, "is_active": active })))
 }
+
+/// Paging parameters of `GET /admin/tenants`.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TenantListParams {
+    #[serde(default)]
+    pub cursor: Option<String>,
+    #[serde(default)]
+    pub limit: Option<i64>,
+}
+
+/// `GET /admin/tenants?cursor=&limit=`.
+pub async fn list_tenants(
+    state: SharedState,
+    _admin: AdminAuth,
+    query: web::Query<TenantListParams>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(
+        state
+            .admin
+            .list_tenants(query.cursor.as_deref(), query.limit)
+            .await?,
+    ))
+}

@@ -1,3 +1,5 @@
-//! Password login for integrations.
+//! Sign-in and account flows for integrations and the shell's public pages.
 
+pub mod invitations;
 pub mod login;
+pub mod password;

@@ -19,7 +19,16 @@ pub async fn bff_login(
     body: JsonObject<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let LoginRequest { email, password } = body.into_inner();
-    let (user, info) = state.bff.login(session, email, password).await?;
+    let user_agent = req
+        .headers()
+        .get(actix_web::http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    let (user, info) = state
+        .bff
+        .login(session, email, password, &user_agent)
+        .await?;
     identity::record(&req, &user.claims.sub, None);
     Ok(ok_json(&info))
 }

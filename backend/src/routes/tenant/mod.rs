@@ -3,3 +3,4 @@
 pub mod audit;
 pub mod dashboards;
 pub mod show;
+pub mod users;

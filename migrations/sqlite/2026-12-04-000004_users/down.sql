@@ -1,0 +1,10 @@
+DROP TABLE outbox;
+DROP TABLE sign_in_failures;
+DROP INDEX sessions_user;
+ALTER TABLE sessions DROP COLUMN user_id;
+DROP TABLE user_sessions;
+DROP TABLE account_tokens;
+ALTER TABLE user_tenants DROP COLUMN joined_at;
+ALTER TABLE users DROP COLUMN token_generation;
+ALTER TABLE users DROP COLUMN last_sign_in_at;
+ALTER TABLE users DROP COLUMN name;
