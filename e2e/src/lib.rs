@@ -357,6 +357,19 @@ impl Browser {
         path
     }
 
+    /// [`Browser::screenshot`], also copied to `docs/screenshots/<name>.png`, where the
+    /// README shows the product.
+    pub async fn screenshot_for_docs(&self, name: &str) -> PathBuf {
+        let shot = self.screenshot(name).await;
+        let docs = workspace_root().join("docs").join("screenshots");
+        if let Err(e) = std::fs::create_dir_all(&docs)
+            .and_then(|_| std::fs::copy(&shot, docs.join(format!("{name}.png"))))
+        {
+            panic!("cannot copy {} to docs/screenshots: {e}", shot.display());
+        }
+        docs.join(format!("{name}.png"))
+    }
+
     /// Ends the WebDriver session (the browser quits), then chromedriver.
     pub async fn close(self) {
         let Browser {

@@ -326,3 +326,72 @@ async fn navigation_to_first_chart_timing() {
     println!("written to {}", path.display());
     s.finish().await;
 }
+
+#[actix_web::test]
+async fn an_invited_person_sets_a_password_in_the_browser_and_signs_in() {
+    let s = Session::start().await;
+    let services = s.services();
+    let acme = services
+        .db
+        .run(|conn| kyros::store::tenants::find_by_slug(conn, ACME))
+        .await
+        .expect("query")
+        .and_then(|t| t.tenant_id())
+        .expect("Acme");
+    let created = services
+        .users
+        .create_user(
+            "e2e".into(),
+            kyros_common::api::users::CreateUser {
+                email: "grace@example.com".into(),
+                name: None,
+                memberships: vec![kyros_common::api::users::MembershipGrant {
+                    tenant_id: acme,
+                    role: kyros_common::api::tenants::Role::Viewer,
+                }],
+            },
+        )
+        .await
+        .expect("invitation");
+    let link = created.invitation_url;
+    let fragment = &link[link.find("/invite#").expect("an invite link")..];
+
+    s.goto(fragment).await;
+    s.wait_for(
+        "the invitation form",
+        "return document.querySelector('#invite-form') !== null;",
+    )
+    .await;
+    // The token leaves the address bar at once.
+    let address = s.js("return window.location.href;").await;
+    assert!(
+        !address.as_str().unwrap_or("").contains("token"),
+        "{address}"
+    );
+    s.type_into("#name", "Grace Hopper").await;
+    // A password the policy refuses is explained next to the field.
+    s.type_into("#new-password", "password1234").await;
+    s.type_into("#repeat-password", "password1234").await;
+    s.click("#invite-submit").await;
+    s.wait_for(
+        "the policy's reason",
+        "const p = document.querySelector('#new-password-problem'); return p !== null && p.textContent.includes('easy to guess');",
+    )
+    .await;
+    s.screenshot_for_docs("invite-weak-password").await;
+    let strong = "compiler moth nanosecond cobol";
+    s.js("for (const id of ['#new-password', '#repeat-password']) { const i = document.querySelector(id); i.value = ''; i.dispatchEvent(new Event('input', { bubbles: true })); } return true;")
+        .await;
+    s.type_into("#new-password", strong).await;
+    s.type_into("#repeat-password", strong).await;
+    s.click("#invite-submit").await;
+    s.wait_for(
+        "the account is ready",
+        "return document.querySelector('#invite-done') !== null;",
+    )
+    .await;
+    s.click("#to-login").await;
+    s.login_with("grace@example.com", strong).await;
+    assert_eq!(s.dashboard_tiles().await, ACME_DASHBOARDS);
+    s.finish().await;
+}

@@ -34,6 +34,7 @@ pub fn dist_dir() -> PathBuf {
 /// browser pointed at it. Holds the serialisation lock for the whole test.
 pub struct Session {
     pub browser: Browser,
+    pub settings: Settings,
     _data_dir: tempfile::TempDir,
     _serial: tokio::sync::MutexGuard<'static, ()>,
 }
@@ -61,7 +62,7 @@ impl Session {
         vars.insert("KYROS_DEMO_ROWS", DEMO_ROWS.into());
         let settings =
             Settings::from_lookup(|k| vars.get(k).cloned()).expect("e2e settings are valid");
-        let app = Application::build(settings)
+        let app = Application::build(settings.clone())
             .await
             .expect("the application builds");
         // `localhost`, not 127.0.0.1: the browser's secure-context rules for the
@@ -71,19 +72,44 @@ impl Session {
         let browser = Browser::launch(&base).await;
         Session {
             browser,
+            settings,
             _data_dir: data_dir,
             _serial: serial,
         }
+    }
+
+    /// The application's services over the test's database (another instance of them,
+    /// sharing the store): for steps a person does outside the browser, such as an
+    /// operator creating an account.
+    pub fn services(&self) -> kyros::state::AppState {
+        let db = kyros::store::Db::new(
+            &self.settings.database,
+            2,
+            std::time::Duration::from_secs(5),
+        );
+        let keys = kyros::auth::keys::KeyRing::load(
+            db.clone(),
+            self.settings.signing_key.as_ref(),
+            self.settings.longest_token_ttl(),
+        )
+        .expect("key ring");
+        kyros::state::AppState::build(self.settings.clone(), db, keys, None).expect("services")
     }
 
     /// Quits the browser; the backend stops with the test's runtime.
     pub async fn finish(self) {
         let Session {
             browser,
+            settings: _,
             _data_dir,
             _serial,
         } = self;
         browser.close().await;
+    }
+
+    /// Signs in with any email and password through the login form.
+    pub async fn login_with(&self, email: &str, password: &str) {
+        self.browser.login(email, password).await;
     }
 
     /// Signs in as a demo user through the login form.
