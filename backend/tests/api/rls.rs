@@ -268,3 +268,44 @@ async fn a_tenant_audit_read_through_the_app_role_sees_only_that_tenant_even_unf
             .collect::<Vec<_>>()
     );
 }
+
+#[actix_web::test]
+async fn request_work_can_write_invitations_but_never_read_tokens() {
+    let app = spawn_app(Backend::Postgres).await;
+    let ((_, acme_scope), _) = ids(&app).await;
+    // Someone has an open invitation (written through the tenant admin's scoped path).
+    let (admin, acme) = app.scoped_token("admin@acme.com", "acme-corp").await;
+    let response = app
+        .client
+        .post(app.url(&format!("/api/tenant/{acme}/users")))
+        .bearer_auth(&admin)
+        .json(&serde_json::json!({ "email": "token.holder@example.com", "role": "viewer" }))
+        .send()
+        .await
+        .expect("invite");
+    assert_eq!(response.status(), 201);
+    for statement in [
+        "SELECT token_hash FROM account_tokens",
+        "SELECT body FROM outbox",
+        "DELETE FROM account_tokens",
+    ] {
+        let outcome = app
+            .db
+            .run_scoped(acme_scope, move |conn| {
+                conn.batch_execute(statement)?;
+                Ok(())
+            })
+            .await;
+        assert!(outcome.is_err(), "kyros_app must not run: {statement}");
+    }
+    // The owner path (which consumes them) reads them.
+    let count: i64 = app
+        .db
+        .run(|conn| {
+            use kyros::store::schema::account_tokens;
+            Ok(account_tokens::table.count().get_result(conn)?)
+        })
+        .await
+        .expect("owner read");
+    assert_eq!(count, 1);
+}
