@@ -39,14 +39,7 @@ fn warm(c: &mut Criterion) {
     let settings = Settings::from_lookup(|k| vars.get(k).cloned()).expect("settings");
     let db = prepare_store(&settings).expect("store");
     datagen::ensure_demo_data(&db, &settings.data_dir, rows).expect("demo data");
-    let load_keys = || {
-        KeyRing::load(
-            db.clone(),
-            settings.signing_key.as_ref(),
-            settings.longest_token_ttl(),
-        )
-        .expect("keys")
-    };
+    let load_keys = || KeyRing::for_settings(db.clone(), &settings).expect("keys");
     let keys = load_keys();
     let keys_for_state = load_keys();
     let tokens = Tokens::new(

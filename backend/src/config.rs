@@ -69,6 +69,60 @@ pub struct Settings {
     pub tls: Option<TlsFiles>,
     /// Accounts: invitations, passwords, mail.
     pub accounts: AccountSettings,
+    /// `KYROS_SIGNING_ALG`: how tokens are signed.
+    pub signing_alg: SigningAlg,
+    /// `KYROS_KEY_ENCRYPTION_KEY`: seals secrets at rest (see `auth::kek`).
+    pub key_encryption_key: Option<SecretString>,
+    /// `KYROS_SESSION_IDLE`: a browser session unused this long ends (30 min).
+    pub session_idle: Duration,
+    /// `KYROS_SESSION_MAX`: a browser session ends this long after sign-in, whatever its
+    /// use (12 h).
+    pub session_max: Duration,
+    /// The global OpenID Connect provider (`KYROS_OIDC_*`), if configured.
+    pub oidc: Option<OidcSettings>,
+}
+
+/// How tokens are signed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SigningAlg {
+    /// HMAC-SHA256 with a shared secret (the default; verifiers need the secret).
+    Hs256,
+    /// Ed25519 (public keys at `/.well-known/jwks.json`).
+    EdDsa,
+    /// RSA PKCS#1 v1.5 with SHA-256, 2048-bit keys (public keys published likewise).
+    Rs256,
+}
+
+impl SigningAlg {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            SigningAlg::Hs256 => "HS256",
+            SigningAlg::EdDsa => "EdDSA",
+            SigningAlg::Rs256 => "RS256",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text.to_ascii_uppercase().as_str() {
+            "HS256" => Some(SigningAlg::Hs256),
+            "EDDSA" => Some(SigningAlg::EdDsa),
+            "RS256" => Some(SigningAlg::Rs256),
+            _ => None,
+        }
+    }
+}
+
+/// The global OpenID Connect provider.
+#[derive(Debug, Clone)]
+pub struct OidcSettings {
+    pub issuer: String,
+    pub client_id: String,
+    pub client_secret: SecretString,
+    /// Where the provider sends the browser back (`…/bff/sso/callback`).
+    pub redirect_url: String,
+    /// Email domains routed to this provider (`KYROS_OIDC_EMAIL_DOMAINS`); it is always
+    /// reachable as `?provider=global`.
+    pub email_domains: Vec<String>,
 }
 
 /// Users, invitations, password policy and outgoing mail.
@@ -331,6 +385,29 @@ impl Settings {
         };
 
         let accounts = parse_accounts(&get, bind, tls.is_some())?;
+        let signing_alg = match get("KYROS_SIGNING_ALG") {
+            None => SigningAlg::Hs256,
+            Some(raw) => SigningAlg::parse(&raw)
+                .ok_or_else(|| invalid("KYROS_SIGNING_ALG", "expected HS256, EdDSA or RS256"))?,
+        };
+        let key_encryption_key = match get("KYROS_KEY_ENCRYPTION_KEY") {
+            Some(k) if k.len() < 32 => {
+                return Err(invalid(
+                    "KYROS_KEY_ENCRYPTION_KEY",
+                    "must be 32 bytes as base64 or a passphrase of at least 32 characters",
+                ))
+            }
+            other => other.map(SecretString::from),
+        };
+        let session_idle = parse_ttl("KYROS_SESSION_IDLE", get("KYROS_SESSION_IDLE"), 30 * 60)?;
+        let session_max = parse_ttl("KYROS_SESSION_MAX", get("KYROS_SESSION_MAX"), 12 * 3600)?;
+        if session_idle > session_max {
+            return Err(invalid(
+                "KYROS_SESSION_IDLE",
+                "must not be longer than KYROS_SESSION_MAX",
+            ));
+        }
+        let oidc = parse_oidc(&get, &accounts.public_url)?;
 
         Ok(Settings {
             bind,
@@ -357,6 +434,11 @@ impl Settings {
             dependency_timeout,
             tls,
             accounts,
+            signing_alg,
+            key_encryption_key,
+            session_idle,
+            session_max,
+            oidc,
         })
     }
 
@@ -364,6 +446,70 @@ impl Settings {
     pub fn longest_token_ttl(&self) -> Duration {
         self.user_token_ttl.max(self.tenant_token_ttl)
     }
+}
+
+/// An issuer or redirect URL: https, or http on a loopback host (development, tests).
+pub fn acceptable_provider_url(raw: &str) -> bool {
+    let Ok(url) = url::Url::parse(raw) else {
+        return false;
+    };
+    let loopback = matches!(url.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"));
+    url.username().is_empty()
+        && url.fragment().is_none()
+        && (url.scheme() == "https" || (url.scheme() == "http" && loopback))
+}
+
+fn parse_oidc(
+    get: &dyn Fn(&str) -> Option<String>,
+    public_url: &str,
+) -> Result<Option<OidcSettings>, ConfigError> {
+    let issuer = get("KYROS_OIDC_ISSUER");
+    let client_id = get("KYROS_OIDC_CLIENT_ID");
+    let client_secret = get("KYROS_OIDC_CLIENT_SECRET");
+    let (issuer, client_id, client_secret) =
+        match (issuer, client_id, client_secret) {
+            (None, None, None) => return Ok(None),
+            (Some(i), Some(c), Some(s)) => (i, c, s),
+            _ => return Err(invalid(
+                "KYROS_OIDC_ISSUER",
+                "set KYROS_OIDC_ISSUER, KYROS_OIDC_CLIENT_ID and KYROS_OIDC_CLIENT_SECRET together",
+            )),
+        };
+    if !acceptable_provider_url(&issuer) {
+        return Err(invalid(
+            "KYROS_OIDC_ISSUER",
+            "expected an https:// URL (http:// only on localhost)",
+        ));
+    }
+    if client_id.len() > 255 || client_id.chars().any(char::is_control) {
+        return Err(invalid(
+            "KYROS_OIDC_CLIENT_ID",
+            "expected at most 255 printable characters",
+        ));
+    }
+    let redirect_url =
+        get("KYROS_OIDC_REDIRECT_URL").unwrap_or_else(|| format!("{public_url}/bff/sso/callback"));
+    if !acceptable_provider_url(&redirect_url) || !redirect_url.ends_with("/bff/sso/callback") {
+        return Err(invalid(
+            "KYROS_OIDC_REDIRECT_URL",
+            "expected Kyros's own https://…/bff/sso/callback (http:// only on localhost)",
+        ));
+    }
+    let email_domains = get("KYROS_OIDC_EMAIL_DOMAINS")
+        .map(|list| {
+            list.split(',')
+                .map(|d| d.trim().to_ascii_lowercase())
+                .filter(|d| !d.is_empty())
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default();
+    Ok(Some(OidcSettings {
+        issuer,
+        client_id,
+        client_secret: SecretString::from(client_secret),
+        redirect_url,
+        email_domains,
+    }))
 }
 
 fn parse_accounts(
@@ -625,6 +771,12 @@ mod tests {
             ("KYROS_PASSWORD_MIN_LENGTH", "4"),
             ("KYROS_INVITES_PER_HOUR", "0"),
             ("KYROS_SIGNIN_BACKOFF_AFTER", "none"),
+            ("KYROS_SIGNING_ALG", "none"),
+            ("KYROS_SIGNING_ALG", "HS512"),
+            ("KYROS_KEY_ENCRYPTION_KEY", "short"),
+            ("KYROS_SESSION_IDLE", "0"),
+            ("KYROS_SESSION_MAX", "-1"),
+            ("KYROS_OIDC_ISSUER", "https://idp.example.com"),
         ] {
             let err = settings(&[(var, value)]).expect_err(var);
             assert_eq!(err.var, var);
@@ -659,6 +811,40 @@ mod tests {
         assert!(s.accounts.smtp_url.is_none());
         let s = settings(&[("KYROS_PUBLIC_URL", "https://analytics.example.com/")]).expect("valid");
         assert_eq!(s.accounts.public_url, "https://analytics.example.com");
+    }
+
+    #[test]
+    fn signing_sessions_and_oidc_settings_are_read_and_checked_together() {
+        let s = settings(&[]).expect("defaults");
+        assert_eq!(s.signing_alg, SigningAlg::Hs256);
+        assert_eq!(s.session_idle, Duration::from_secs(1800));
+        assert_eq!(s.session_max, Duration::from_secs(43200));
+        assert!(s.oidc.is_none());
+        let s = settings(&[("KYROS_SIGNING_ALG", "eddsa")]).expect("valid");
+        assert_eq!(s.signing_alg, SigningAlg::EdDsa);
+        let err = settings(&[
+            ("KYROS_SESSION_IDLE", "7200"),
+            ("KYROS_SESSION_MAX", "3600"),
+        ])
+        .expect_err("idle > max");
+        assert_eq!(err.var, "KYROS_SESSION_IDLE");
+        let oidc = [
+            ("KYROS_OIDC_ISSUER", "https://login.example.com/tenant/v2.0"),
+            ("KYROS_OIDC_CLIENT_ID", "kyros"),
+            ("KYROS_OIDC_CLIENT_SECRET", "s3cret"),
+            ("KYROS_OIDC_EMAIL_DOMAINS", "Example.com, corp.example"),
+        ];
+        let s = settings(&oidc).expect("valid").oidc.expect("oidc");
+        assert_eq!(s.redirect_url, "http://127.0.0.1:8080/bff/sso/callback");
+        assert_eq!(s.email_domains, ["example.com", "corp.example"]);
+        assert!(!format!("{s:?}").contains("s3cret"));
+        let err = settings(&[
+            ("KYROS_OIDC_ISSUER", "http://idp.example.com"),
+            ("KYROS_OIDC_CLIENT_ID", "kyros"),
+            ("KYROS_OIDC_CLIENT_SECRET", "s3cret"),
+        ])
+        .expect_err("plain http off loopback");
+        assert_eq!(err.var, "KYROS_OIDC_ISSUER");
     }
 
     #[test]

@@ -102,6 +102,7 @@ pub fn gen_data(
                         name: String::new(),
                         last_sign_in_at: None,
                         token_generation: 0,
+                        last_tenant_id: None,
                     },
                 )?;
                 memberships::grant(conn, user_id, tenant_id, Role::Viewer)?;

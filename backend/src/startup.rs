@@ -131,12 +131,8 @@ async fn prepare(settings: &Settings) -> anyhow::Result<(Db, KeyRing)> {
     let prepared = settings.clone();
     actix_web::rt::task::spawn_blocking(move || -> anyhow::Result<(Db, KeyRing)> {
         let db = prepare_store(&prepared)?;
-        let keys = KeyRing::load(
-            db.clone(),
-            prepared.signing_key.as_ref(),
-            prepared.longest_token_ttl(),
-        )
-        .context("loading the signing key ring")?;
+        let keys =
+            KeyRing::for_settings(db.clone(), &prepared).context("loading the signing key ring")?;
         if let Some((id, secret)) = &prepared.admin_client {
             let hash = hash_password(secret.expose_secret())?;
             store::admin_clients::upsert(&mut *db.conn()?, id, &hash)?;

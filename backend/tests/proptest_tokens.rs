@@ -42,7 +42,14 @@ fn fixture() -> Fixture {
     );
     migrations::run_pending(&db).expect("migrate");
     let key = SecretString::from("proptest-signing-key-0123456789abcdef");
-    let ring = KeyRing::load(db, Some(&key), Duration::from_secs(3600)).expect("key ring");
+    let ring = KeyRing::load(
+        db,
+        Some(&key),
+        Duration::from_secs(3600),
+        kyros::config::SigningAlg::Hs256,
+        kyros::auth::kek::Sealer::from_key([5; 32]),
+    )
+    .expect("key ring");
     let tokens = Tokens::new(
         Arc::new(ring),
         "kyros".into(),

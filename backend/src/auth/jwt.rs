@@ -3,8 +3,9 @@
 //! A user access token (audience `kyros:user`) proves who the user is; a tenant-scoped
 //! token (audience `kyros:tenant`) additionally binds one tenant and role and is issued
 //! only by token exchange. Distinct audiences *and* a `token_use` claim make sure one
-//! kind never passes as the other. Validation pins HS256, requires a known `kid`, and
-//! checks `exp`, `nbf`, `iss`, `aud` and `sub` with a small leeway.
+//! kind never passes as the other. Validation requires a known `kid` and the algorithm of
+//! that key (HS256, EdDSA or RS256, `KYROS_SIGNING_ALG`), and checks `exp`, `nbf`,
+//! `iss`, `aud` and `sub` with a small leeway.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -172,10 +173,11 @@ impl Tokens {
     }
 
     fn sign<C: Serialize>(&self, claims: &C) -> Result<String, TokenError> {
-        let (kid, key) = self.keys.signing_key().ok_or(TokenError::Signing)?;
+        let (kid, alg, key) = self.keys.signing_key().ok_or(TokenError::Signing)?;
         let header = Header {
             kid: Some(kid),
-            ..Header::new(Algorithm::HS256)
+            typ: Some("JWT".into()),
+            ..Header::new(alg)
         };
         encode(&header, claims, &key).map_err(|_| TokenError::Signing)
     }
@@ -275,16 +277,24 @@ impl Tokens {
             return Err(TokenError::Malformed);
         }
         let header = decode_header(token).map_err(|_| TokenError::Malformed)?;
-        if header.alg != Algorithm::HS256 {
+        if !matches!(
+            header.alg,
+            Algorithm::HS256 | Algorithm::EdDSA | Algorithm::RS256
+        ) {
             return Err(TokenError::Algorithm);
         }
         let kid = header.kid.ok_or(TokenError::UnknownKey)?;
-        let key = self
+        let (key_alg, key) = self
             .keys
             .verification_key(&kid)
             .ok_or(TokenError::UnknownKey)?;
+        // The key decides the algorithm: no switching (an RS256 key's public half as an
+        // HS256 secret, say).
+        if header.alg != key_alg {
+            return Err(TokenError::Algorithm);
+        }
 
-        let mut validation = Validation::new(Algorithm::HS256);
+        let mut validation = Validation::new(key_alg);
         validation.leeway = LEEWAY_SECONDS;
         validation.validate_exp = true;
         validation.validate_nbf = true;
@@ -331,7 +341,14 @@ mod tests {
         );
         migrations::run_pending(&db).expect("migrate");
         let key = SecretString::from("unit-test-signing-key-0123456789abcdef");
-        let ring = KeyRing::load(db.clone(), Some(&key), grace).expect("key ring");
+        let ring = KeyRing::load(
+            db.clone(),
+            Some(&key),
+            grace,
+            crate::config::SigningAlg::Hs256,
+            crate::auth::kek::Sealer::from_key([3; 32]),
+        )
+        .expect("key ring");
         let tokens = Tokens::new(
             Arc::new(ring),
             "kyros".into(),

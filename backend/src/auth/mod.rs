@@ -3,6 +3,7 @@
 
 pub mod admin_client;
 pub mod jwt;
+pub mod kek;
 pub mod keys;
 pub mod login;
 pub mod password;

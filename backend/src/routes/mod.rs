@@ -6,6 +6,7 @@ pub mod auth;
 pub mod bff;
 pub mod dashboards;
 pub mod health;
+pub mod jwks;
 pub mod me;
 pub mod shell;
 pub mod tenant;
@@ -73,6 +74,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, sessions: SessionLayer) {
     )
     .service(web::resource("/health").route(web::get().to(health::health)))
     .service(web::resource("/ready").route(web::get().to(health::ready)))
+    .service(web::resource("/.well-known/jwks.json").route(web::get().to(jwks::jwks)))
     .service(
         web::scope("/api")
             .service(web::resource("/auth/login").route(web::post().to(auth::login::login)))

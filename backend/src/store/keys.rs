@@ -1,7 +1,8 @@
 //! Signing keys of the token key ring (`signing_keys`).
 //!
-//! Material is stored base64-encoded. In production it should be wrapped by a KMS key;
-//! see docs/operations.md.
+//! Material is stored sealed with the key-encryption key (`auth::kek`); the public
+//! half of an asymmetric key is kept beside it as a JWK, published at
+//! `/.well-known/jwks.json`.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -19,6 +20,10 @@ pub struct SigningKeyRow {
     pub retired_at: Option<NaiveDateTime>,
     /// Until when a retired key still verifies.
     pub verify_until: Option<NaiveDateTime>,
+    /// `HS256`, `EdDSA` or `RS256`.
+    pub alg: String,
+    /// The public key as a JWK (asymmetric keys only).
+    pub public_jwk: Option<String>,
 }
 
 pub fn all(conn: &mut DbConnection) -> StoreResult<Vec<SigningKeyRow>> {
@@ -87,4 +92,12 @@ pub fn purge_expired(conn: &mut DbConnection) -> StoreResult<usize> {
             .filter(signing_keys::verify_until.lt(super::now())),
     )
     .execute(conn)?)
+}
+
+/// Replaces a key's stored material (sealing rows written before keys were sealed).
+pub fn set_material(conn: &mut DbConnection, kid: &str, material: &str) -> StoreResult<()> {
+    diesel::update(signing_keys::table.find(kid))
+        .set(signing_keys::material.eq(material))
+        .execute(conn)?;
+    Ok(())
 }

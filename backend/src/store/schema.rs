@@ -21,6 +21,7 @@ diesel::table! {
         name -> Text,
         last_sign_in_at -> Nullable<Timestamp>,
         token_generation -> BigInt,
+        last_tenant_id -> Nullable<Text>,
     }
 }
 
@@ -92,6 +93,8 @@ diesel::table! {
         created_at -> Timestamp,
         retired_at -> Nullable<Timestamp>,
         verify_until -> Nullable<Timestamp>,
+        alg -> Text,
+        public_jwk -> Nullable<Text>,
     }
 }
 
@@ -156,6 +159,58 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    user_mfa (user_id) {
+        user_id -> Text,
+        secret_sealed -> Nullable<Text>,
+        pending_sealed -> Nullable<Text>,
+        enabled_at -> Nullable<Timestamp>,
+        last_step -> BigInt,
+    }
+}
+
+diesel::table! {
+    mfa_recovery_codes (code_hash) {
+        code_hash -> Text,
+        user_id -> Text,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    mfa_challenges (token_hash) {
+        token_hash -> Text,
+        user_id -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        consumed_at -> Nullable<Timestamp>,
+        attempts -> Integer,
+    }
+}
+
+diesel::table! {
+    identity_providers (id) {
+        id -> Text,
+        tenant_id -> Text,
+        issuer -> Text,
+        client_id -> Text,
+        client_secret_sealed -> Text,
+        email_domains -> Text,
+        jit_enabled -> Bool,
+        jit_role -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    identity_links (issuer, subject) {
+        issuer -> Text,
+        subject -> Text,
+        user_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(user_tenants -> users (user_id));
 diesel::joinable!(account_tokens -> users (user_id));
 diesel::joinable!(user_sessions -> users (user_id));
@@ -179,4 +234,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     user_sessions,
     sign_in_failures,
     outbox,
+    user_mfa,
+    mfa_recovery_codes,
+    mfa_challenges,
+    identity_providers,
+    identity_links,
 );

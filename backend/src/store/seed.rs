@@ -135,6 +135,7 @@ pub fn apply(
                         name: String::new(),
                         last_sign_in_at: None,
                         token_generation: 0,
+                        last_tenant_id: None,
                     };
                     users::insert(conn, &user)?;
                     report.users += 1;

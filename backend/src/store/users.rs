@@ -20,6 +20,8 @@ pub struct UserRow {
     pub last_sign_in_at: Option<NaiveDateTime>,
     /// Moves when the password changes; tokens of an older generation are refused.
     pub token_generation: i64,
+    /// The tenant the user last selected (a new sign-in starts there).
+    pub last_tenant_id: Option<String>,
 }
 
 impl UserRow {
@@ -38,6 +40,7 @@ impl UserRow {
             name: name.to_owned(),
             last_sign_in_at: None,
             token_generation: 0,
+            last_tenant_id: None,
         }
     }
 
@@ -159,4 +162,12 @@ pub fn delete(conn: &mut DbConnection, id: UserId) -> StoreResult<usize> {
     let n = diesel::delete(users::table.find(id.to_string())).execute(conn)?;
     super::epoch::bump(conn)?;
     Ok(n)
+}
+
+/// Remembers the tenant the user selected last.
+pub fn set_last_tenant(conn: &mut DbConnection, id: UserId, tenant: &str) -> StoreResult<()> {
+    diesel::update(users::table.find(id.to_string()))
+        .set(users::last_tenant_id.eq(Some(tenant)))
+        .execute(conn)?;
+    Ok(())
 }

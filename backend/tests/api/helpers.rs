@@ -284,12 +284,8 @@ impl TestApp {
     /// The application's services over this test's database (a second instance of
     /// them, sharing the store and key ring).
     pub fn services(&self) -> kyros::state::AppState {
-        let keys = kyros::auth::keys::KeyRing::load(
-            self.db.clone(),
-            self.settings.signing_key.as_ref(),
-            self.settings.longest_token_ttl(),
-        )
-        .expect("key ring");
+        let keys = kyros::auth::keys::KeyRing::for_settings(self.db.clone(), &self.settings)
+            .expect("key ring");
         kyros::state::AppState::build(self.settings.clone(), self.db.clone(), keys, None)
             .expect("services")
     }

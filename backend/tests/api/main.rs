@@ -2,6 +2,7 @@
 //! every test run against SQLite and against PostgreSQL.
 
 mod helpers;
+mod keys;
 
 /// Runs each listed `async fn(TestApp)` once against SQLite and once against PostgreSQL.
 macro_rules! matrix {

@@ -19,6 +19,7 @@ enum Listener {
 const ROUTES: &[(Listener, &str)] = &[
     (Listener::Public, "/health"),
     (Listener::Public, "/ready"),
+    (Listener::Public, "/.well-known/jwks.json"),
     (Listener::Public, "/api/auth/login"),
     (Listener::Public, "/api/auth/invitations/accept"),
     (Listener::Public, "/api/auth/password/forgot"),
@@ -72,8 +73,9 @@ const ROUTES: &[(Listener, &str)] = &[
     (Listener::Admin, "/admin/audit"),
 ];
 
-/// Open by design: liveness, readiness, and metrics on the private listener.
-const OPEN: &[&str] = &["/health", "/ready", "/metrics"];
+/// Open by design: liveness, readiness, the public verification keys, and metrics on the
+/// private listener.
+const OPEN: &[&str] = &["/health", "/ready", "/metrics", "/.well-known/jwks.json"];
 
 fn declared_routes() -> BTreeSet<String> {
     let source = include_str!("../../src/routes/mod.rs");
@@ -94,7 +96,9 @@ fn declared_routes() -> BTreeSet<String> {
             let rest = &line[start + "web::resource(\"".len()..];
             if let Some(end) = rest.find("\")") {
                 let path = &rest[..end];
-                let full = if ["/health", "/ready", "/metrics"].contains(&path) {
+                let full = if ["/health", "/ready", "/metrics", "/.well-known/jwks.json"]
+                    .contains(&path)
+                {
                     path.to_owned()
                 } else {
                     format!("{scope}{path}")

@@ -87,12 +87,8 @@ impl Session {
             2,
             std::time::Duration::from_secs(5),
         );
-        let keys = kyros::auth::keys::KeyRing::load(
-            db.clone(),
-            self.settings.signing_key.as_ref(),
-            self.settings.longest_token_ttl(),
-        )
-        .expect("key ring");
+        let keys =
+            kyros::auth::keys::KeyRing::for_settings(db.clone(), &self.settings).expect("key ring");
         kyros::state::AppState::build(self.settings.clone(), db, keys, None).expect("services")
     }
 
