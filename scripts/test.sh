@@ -18,7 +18,7 @@ cargo fmt --all -- --check
 log "clippy (backend, engine, common, e2e)"
 cargo clippy --workspace --all-targets -- -D warnings
 
-log "supply chain (cargo deny: licenses, bans, sources)"
+log "supply chain (cargo deny: licenses, bans, sources, advisories)"
 bash scripts/supply-chain.sh
 
 log "clippy (shell, wasm32)"
