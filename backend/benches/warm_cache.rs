@@ -61,7 +61,7 @@ fn warm(c: &mut Criterion) {
     let user_id = user.user_id().expect("id").as_uuid();
     let tenant_id = tenant.tenant_id().expect("id");
     let user_token = tokens
-        .issue_user(user_id, &user.email, vec![tenant_id.to_string()], 0)
+        .issue_user(user_id, &user.email, vec![tenant_id.to_string()], 0, &[])
         .expect("user token");
     let claims: UserClaims = tokens.validate(&user_token.token).expect("claims");
     let scoped = tokens

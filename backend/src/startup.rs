@@ -165,7 +165,7 @@ impl Application {
         spawn_housekeeping(
             db.clone(),
             matches!(sessions.store(), SessionBackend::Database(_)),
-            settings.user_token_ttl + Duration::from_secs(3600),
+            settings.session_max,
         );
         let state = web::Data::new(AppState::build(settings, db.clone(), keys, redis)?);
         state.epoch.spawn_poller(db);

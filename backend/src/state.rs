@@ -93,6 +93,7 @@ impl AppState {
             audit: audit.clone(),
             metrics: metrics.clone(),
             throttle: SignInThrottle::new(db.clone(), settings.accounts.signin_backoff_after),
+            sealer: keys.sealer().clone(),
             users: EpochCache::new(&epoch),
         }));
         let tenancy = Arc::new(Tenancy::new(
@@ -126,7 +127,7 @@ impl AppState {
             limits: limits.clone(),
             accounts: settings.accounts.clone(),
         }));
-        let session_lifetime = settings.user_token_ttl + std::time::Duration::from_secs(3600);
+        let session_lifetime = settings.session_max;
         let bff = Bff::new(BffDeps {
             auth: auth.clone(),
             tenancy: tenancy.clone(),
@@ -134,6 +135,8 @@ impl AppState {
             users: users.clone(),
             audit: audit.clone(),
             registry: Registry::new(db.clone(), &epoch, session_lifetime),
+            session_idle: settings.session_idle,
+            session_max: settings.session_max,
         });
         let admin = Admin::new(db.clone(), audit.clone(), keys);
         Ok(AppState {

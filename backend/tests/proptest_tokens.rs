@@ -57,7 +57,13 @@ fn fixture() -> Fixture {
         Duration::from_secs(1800),
     );
     let user = tokens
-        .issue_user(Uuid::new_v4(), "a@b.c", vec![Uuid::new_v4().to_string()], 0)
+        .issue_user(
+            Uuid::new_v4(),
+            "a@b.c",
+            vec![Uuid::new_v4().to_string()],
+            0,
+            &[],
+        )
         .expect("issue user");
     let claims = tokens
         .validate::<UserClaims>(&user.token)

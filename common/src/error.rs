@@ -21,6 +21,8 @@ pub enum ErrorCode {
     InvalidLink,
     /// The change would leave a tenant without an admin.
     LastAdmin,
+    /// The tenant requires multi-factor authentication and this sign-in had none.
+    MfaRequired,
     Unauthenticated,
     InvalidToken,
     SessionExpired,
@@ -49,6 +51,7 @@ impl ErrorCode {
             ErrorCode::InvalidEmail => "invalid_email",
             ErrorCode::InvalidLink => "invalid_link",
             ErrorCode::LastAdmin => "last_admin",
+            ErrorCode::MfaRequired => "mfa_required",
             ErrorCode::Unauthenticated => "unauthenticated",
             ErrorCode::InvalidToken => "invalid_token",
             ErrorCode::SessionExpired => "session_expired",

@@ -8,4 +8,5 @@ pub mod email;
 pub mod error;
 pub mod filters;
 pub mod ids;
+pub mod navigation;
 pub mod password;

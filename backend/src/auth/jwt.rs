@@ -49,6 +49,10 @@ pub struct UserClaims {
     /// of an older generation are refused.
     #[serde(default)]
     pub gen: i64,
+    /// How the user authenticated (RFC 8176 values): `pwd`, `otp` (a second factor),
+    /// `ext` (an external identity provider). Tenants that require MFA need `otp` or `ext`.
+    #[serde(default)]
+    pub amr: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -188,6 +192,7 @@ impl Tokens {
         email: &str,
         tenant_ids: Vec<String>,
         generation: i64,
+        amr: &[String],
     ) -> Result<IssuedToken, TokenError> {
         let now = now_ts();
         let ttl = self.user_ttl.as_secs();
@@ -204,6 +209,7 @@ impl Tokens {
             jti: jti.clone(),
             token_use: TokenUse::User,
             gen: generation,
+            amr: amr.to_vec(),
         };
         Ok(IssuedToken {
             token: self.sign(&claims)?,
@@ -273,6 +279,20 @@ impl Tokens {
 
     /// Validates a token of kind `C`.
     pub fn validate<C: TokenKind>(&self, token: &str) -> Result<C, TokenError> {
+        self.validate_with(token, true)
+    }
+
+    /// Validates a token of kind `C` that may have expired (everything else is checked):
+    /// the BFF renews the user token of a live session with it.
+    pub fn validate_allowing_expiry<C: TokenKind>(&self, token: &str) -> Result<C, TokenError> {
+        self.validate_with(token, false)
+    }
+
+    fn validate_with<C: TokenKind>(
+        &self,
+        token: &str,
+        check_expiry: bool,
+    ) -> Result<C, TokenError> {
         if token.len() > 8192 {
             return Err(TokenError::Malformed);
         }
@@ -296,7 +316,7 @@ impl Tokens {
 
         let mut validation = Validation::new(key_alg);
         validation.leeway = LEEWAY_SECONDS;
-        validation.validate_exp = true;
+        validation.validate_exp = check_expiry;
         validation.validate_nbf = true;
         validation.set_audience(&[C::AUDIENCE]);
         validation.set_issuer(&[self.issuer.as_str()]);
@@ -365,7 +385,13 @@ mod tests {
     fn user_claims(f: &Fixture) -> (String, UserClaims) {
         let issued = f
             .tokens
-            .issue_user(Uuid::new_v4(), "a@b.c", vec![Uuid::new_v4().to_string()], 0)
+            .issue_user(
+                Uuid::new_v4(),
+                "a@b.c",
+                vec![Uuid::new_v4().to_string()],
+                0,
+                &[],
+            )
             .expect("issue");
         let claims = f
             .tokens

@@ -4,9 +4,11 @@
 
 use kyros_common::ids::UserId;
 
-use super::jwt::IssuedToken;
+use super::jwt::{IssuedToken, TokenError, UserClaims};
+use super::mfa::LoginOutcome;
 use super::password::verify_password;
 use super::service::{Auth, AuthError};
+use super::user::UserAuth;
 use crate::audit::{self, AuditEntryExt};
 use crate::store::{memberships, users, widen_to_user};
 use crate::tenancy::scope::Scope;
@@ -19,6 +21,8 @@ pub struct Authenticated {
     pub tenant_ids: Vec<String>,
     /// The token generation tokens of this sign-in carry.
     pub generation: i64,
+    /// The tenant the user last selected, if any.
+    pub last_tenant: Option<String>,
 }
 
 /// A successful sign-in: who, and their new user access token.
@@ -40,9 +44,9 @@ async fn verify(password: String, hash: String) -> Result<bool, AuthError> {
 
 impl Auth {
     /// Signs a user in with email and password (REST and BFF): throttled per account,
-    /// audited and counted. A success records the sign-in and joins the user's pending
-    /// memberships.
-    pub async fn login(&self, email: String, password: String) -> Result<SignedIn, AuthError> {
+    /// audited and counted. A user with MFA gets a challenge for the code step instead of
+    /// a token; otherwise the sign-in is recorded and pending memberships are joined.
+    pub async fn login(&self, email: String, password: String) -> Result<LoginOutcome, AuthError> {
         let claimed: String = users::normalise_email(&email)
             .chars()
             .take(MAX_EMAIL)
@@ -60,24 +64,7 @@ impl Auth {
         match self.authenticate(email, password).await {
             Ok(user) => {
                 self.throttle.succeeded(&claimed).await?;
-                self.metrics.logins.with_label_values(&["success"]).inc();
-                let user_id = user.user_id;
-                self.db
-                    .run(move |conn| {
-                        users::record_sign_in(conn, user_id)?;
-                        memberships::mark_joined(conn, user_id)
-                    })
-                    .await?;
-                let e = audit::entry("login", "success", user.email.clone(), user.email.clone())
-                    .user(Some(user.user_id));
-                self.audit.record(e).await;
-                let token = self.tokens.issue_user(
-                    user.user_id.as_uuid(),
-                    &user.email,
-                    user.tenant_ids.clone(),
-                    user.generation,
-                )?;
-                Ok(SignedIn { user, token })
+                self.second_step(user).await
             }
             Err(AuthError::InvalidCredentials) => {
                 self.metrics.logins.with_label_values(&["failure"]).inc();
@@ -97,6 +84,7 @@ impl Auth {
         &self,
         user: UserId,
         email: &str,
+        amr: &[String],
     ) -> Result<IssuedToken, AuthError> {
         let (tenants, status) = self
             .db
@@ -109,9 +97,39 @@ impl Auth {
             .await?;
         let status = status.ok_or(AuthError::InvalidCredentials)?;
         let tenant_ids = tenants.iter().map(|(t, _)| t.id.clone()).collect();
-        Ok(self
-            .tokens
-            .issue_user(user.as_uuid(), email, tenant_ids, status.token_generation)?)
+        if !status.is_active {
+            return Err(AuthError::InvalidCredentials);
+        }
+        Ok(self.tokens.issue_user(
+            user.as_uuid(),
+            email,
+            tenant_ids,
+            status.token_generation,
+            amr,
+        )?)
+    }
+
+    /// Renews the user token of a live browser session, even when it has expired: the
+    /// token must still carry a valid signature, and its user must be active with the same
+    /// token generation (no password change since). Returns the user of the new token.
+    pub async fn renew_user_token(
+        &self,
+        token: &str,
+    ) -> Result<(UserAuth, IssuedToken), AuthError> {
+        let claims: UserClaims = self.tokens.validate_allowing_expiry(token)?;
+        let user_id: UserId = claims
+            .sub
+            .parse()
+            .map_err(|_| TokenError::Invalid("bad subject"))?;
+        match self.user_status(user_id).await? {
+            Some(status) if status.is_active && status.token_generation == claims.gen => {}
+            _ => return Err(TokenError::Invalid("the user is not active").into()),
+        }
+        let issued = self
+            .reissue_user_token(user_id, &claims.email, &claims.amr)
+            .await?;
+        let user = self.user_from_token(&issued.token).await?;
+        Ok((user, issued))
     }
 
     async fn authenticate(
@@ -162,6 +180,7 @@ impl Auth {
                     email: user.email,
                     tenant_ids: tenants.iter().map(|(t, _)| t.id.clone()).collect(),
                     generation: user.token_generation,
+                    last_tenant: user.last_tenant_id,
                 })
             }
             _ => Err(AuthError::InvalidCredentials),

@@ -6,6 +6,7 @@ pub mod jwt;
 pub mod kek;
 pub mod keys;
 pub mod login;
+pub mod mfa;
 pub mod password;
 mod service;
 pub mod throttle;
@@ -13,5 +14,6 @@ pub mod user;
 
 pub use admin_client::AdminAuth;
 pub use login::SignedIn;
+pub use mfa::{LoginOutcome, MfaChallenge};
 pub use service::{Auth, AuthDeps, AuthError};
 pub use user::UserAuth;

@@ -47,6 +47,8 @@ pub struct Auth {
     pub(super) audit: AuditLog,
     pub(super) metrics: Arc<Metrics>,
     pub(super) throttle: SignInThrottle,
+    /// Seals MFA secrets at rest.
+    pub(super) sealer: super::kek::Sealer,
     /// Activity and token generation of users, remembered while user metadata is
     /// unchanged (`tenancy::cache`); `None` for a user that does not exist.
     pub(super) users: EpochCache<UserId, Option<UserStatus>>,
@@ -69,6 +71,7 @@ pub struct AuthDeps {
     pub audit: AuditLog,
     pub metrics: Arc<Metrics>,
     pub throttle: SignInThrottle,
+    pub sealer: super::kek::Sealer,
     pub users: EpochCache<UserId, Option<UserStatus>>,
 }
 
@@ -81,6 +84,7 @@ impl Auth {
             audit: deps.audit,
             metrics: deps.metrics,
             throttle: deps.throttle,
+            sealer: deps.sealer,
             users: deps.users,
         }
     }

@@ -17,6 +17,9 @@ pub enum BffError {
     Session(String),
     #[error("no such session")]
     NoSuchSession,
+    /// A wrong password or authenticator code in an MFA form (the session stays).
+    #[error("the code (or password) is not right; try again with a new code")]
+    WrongCode,
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
     #[error(transparent)]

@@ -95,9 +95,10 @@ fn cookie_key(settings: &Settings) -> Key {
     }
 }
 
-/// How long session state lives: past the user token, so an expired session can be
-/// told apart from no session (401 `session_expired` rather than `unauthenticated`).
+/// How long session state lives: past the absolute session lifetime, so an expired
+/// session can be told apart from no session (401 `session_expired` rather than
+/// `unauthenticated`).
 fn session_ttl(settings: &Settings) -> CookieDuration {
-    let secs = settings.user_token_ttl.as_secs().saturating_add(3600);
+    let secs = settings.session_max.as_secs().saturating_add(3600);
     CookieDuration::seconds(i64::try_from(secs).unwrap_or(i64::MAX / 2))
 }

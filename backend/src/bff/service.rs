@@ -4,13 +4,14 @@
 use std::sync::Arc;
 
 use actix_session::Session;
-use kyros_common::api::me::{SessionInfo, UserInfo};
+use kyros_common::api::auth::MfaRequired;
+use kyros_common::api::me::{LoginAnswer, SessionInfo, UserInfo};
 
 use super::error::BffError;
 use super::registry::Registry;
 use super::session::{self, BffUser};
 use crate::audit::{self, AuditEntryExt, AuditLog};
-use crate::auth::{Auth, UserAuth};
+use crate::auth::{Auth, LoginOutcome, SignedIn, UserAuth};
 use crate::dashboards::DashboardService;
 use crate::tenancy::{Tenancy, TenancyError, TenantRef};
 use crate::users::Users;
@@ -23,6 +24,9 @@ pub struct BffDeps {
     pub users: Arc<Users>,
     pub audit: AuditLog,
     pub registry: Registry,
+    /// `KYROS_SESSION_IDLE` and `KYROS_SESSION_MAX`.
+    pub session_idle: std::time::Duration,
+    pub session_max: std::time::Duration,
 }
 
 pub struct Bff {
@@ -32,6 +36,8 @@ pub struct Bff {
     pub(super) registry: Registry,
     dashboards: Arc<DashboardService>,
     pub(super) audit: AuditLog,
+    pub(super) session_idle: std::time::Duration,
+    pub(super) session_max: std::time::Duration,
 }
 
 /// Longest tenant slug looked up.
@@ -46,44 +52,88 @@ impl Bff {
             registry: deps.registry,
             dashboards: deps.dashboards,
             audit: deps.audit,
+            session_idle: deps.session_idle,
+            session_max: deps.session_max,
         }
     }
 
-    /// Password sign-in into a fresh, registered session; a single-tenant user starts
-    /// with that tenant selected.
+    /// Password sign-in. Without MFA: a fresh, registered session. With MFA: the session
+    /// holds only the challenge until `login_mfa` gets the code.
     pub async fn login(
         &self,
         session: Session,
         email: String,
         password: String,
         user_agent: &str,
+    ) -> Result<(Option<UserAuth>, LoginAnswer), BffError> {
+        match self.auth.login(email, password).await? {
+            LoginOutcome::SignedIn(signed_in) => {
+                let (user, info) = self.establish(&session, signed_in, user_agent).await?;
+                Ok((Some(user), LoginAnswer::SignedIn(info)))
+            }
+            LoginOutcome::MfaRequired(challenge) => {
+                session::await_second_factor(&session, &challenge.token)?;
+                Ok((
+                    None,
+                    LoginAnswer::MfaRequired(MfaRequired {
+                        mfa_required: true,
+                        expires_in: challenge.expires_in,
+                        challenge: None,
+                    }),
+                ))
+            }
+        }
+    }
+
+    /// The code step of a sign-in with MFA.
+    pub async fn login_mfa(
+        &self,
+        session: Session,
+        code: &str,
+        user_agent: &str,
     ) -> Result<(UserAuth, SessionInfo), BffError> {
-        let signed_in = self.auth.login(email, password).await?;
+        let challenge = session::pending_challenge(&session).ok_or(BffError::NotSignedIn)?;
+        let signed_in = self.auth.complete_mfa(&challenge, code).await?;
+        self.establish(&session, signed_in, user_agent).await
+    }
+
+    /// A fresh, registered session for a signed-in user (new session id); it starts in
+    /// the user's only tenant, or the one they worked in last.
+    async fn establish(
+        &self,
+        session: &Session,
+        signed_in: SignedIn,
+        user_agent: &str,
+    ) -> Result<(UserAuth, SessionInfo), BffError> {
         let sid = self
             .registry
             .create(signed_in.user.user_id, user_agent)
             .await?;
         session::start(
-            &session,
+            session,
             &signed_in.token.token,
             &signed_in.user.user_id.to_string(),
             &sid,
         )?;
         let user = self.auth.user_from_token(&signed_in.token.token).await?;
-        if let [only] = signed_in.user.tenant_ids.as_slice() {
-            if let Ok(tenant_id) = only.parse() {
-                match self.tenancy.exchange(&user, TenantRef::Id(tenant_id)).await {
-                    Ok(exchanged) => session::select_tenant(
-                        &session,
-                        exchanged.tenant_id,
-                        &exchanged.token.token,
-                    )?,
-                    Err(TenancyError::NotPermitted) => {}
-                    Err(other) => return Err(other.into()),
+        let start_in = match signed_in.user.tenant_ids.as_slice() {
+            [only] => Some(only.clone()),
+            many => signed_in
+                .user
+                .last_tenant
+                .clone()
+                .filter(|t| many.contains(t)),
+        };
+        if let Some(tenant_id) = start_in.and_then(|t| t.parse().ok()) {
+            match self.tenancy.exchange(&user, TenantRef::Id(tenant_id)).await {
+                Ok(exchanged) => {
+                    session::select_tenant(session, exchanged.tenant_id, &exchanged.token.token)?
                 }
+                Err(TenancyError::NotPermitted | TenancyError::MfaRequired) => {}
+                Err(other) => return Err(other.into()),
             }
         }
-        let info = self.session_info(&user, &session).await?;
+        let info = self.session_info(&user, session).await?;
         Ok((user, info))
     }
 
@@ -124,6 +174,9 @@ impl Bff {
             .await?;
         session::select_tenant(&who.session, exchanged.tenant_id, &exchanged.token.token)?;
         self.dashboards.prefetch(exchanged.tenant_id);
+        self.users
+            .remember_tenant(who.user.user_id, exchanged.tenant_id)
+            .await;
         let e = audit::entry(
             "tenant_switch",
             "success",
@@ -152,6 +205,8 @@ impl Bff {
             },
             tenants,
             active_tenant,
+            mfa_enabled: self.auth.mfa_enabled(user.user_id).await?,
+            second_factor: user.claims.amr.iter().any(|m| m == "otp" || m == "ext"),
         })
     }
 }

@@ -15,6 +15,24 @@ pub(super) const TENANT_ID: &str = "tenant_id";
 pub(crate) const USER_ID: &str = "uid";
 /// The session's id in the registry (`user_sessions`).
 pub(super) const SESSION_ID: &str = "sid";
+/// When the user signed in (Unix seconds): the absolute lifetime counts from here.
+pub(super) const CREATED: &str = "created";
+/// When the session was last used (Unix seconds, written at most once a minute): the
+/// idle timeout counts from here.
+pub(super) const SEEN: &str = "seen";
+
+/// Seconds since the Unix epoch.
+pub(super) fn unix_now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+/// A timestamp entry of the session.
+pub(super) fn instant(session: &Session, key: &str) -> Option<i64> {
+    get(session, key)
+        .ok()
+        .flatten()
+        .and_then(|v| v.parse().ok())
+}
 
 /// A signed-in browser session.
 pub struct BffUser {
@@ -52,9 +70,25 @@ pub(super) fn start(
 ) -> Result<(), BffError> {
     session.clear();
     session.renew();
+    let now = unix_now().to_string();
     put(session, USER_TOKEN, user_token)?;
     put(session, USER_ID, user)?;
-    put(session, SESSION_ID, sid)
+    put(session, SESSION_ID, sid)?;
+    put(session, CREATED, &now)?;
+    put(session, SEEN, &now)
+}
+
+/// Where a sign-in with MFA waits for its code: only the challenge, under a new id.
+const MFA_CHALLENGE: &str = "mfa_challenge";
+
+pub(super) fn await_second_factor(session: &Session, challenge: &str) -> Result<(), BffError> {
+    session.clear();
+    session.renew();
+    put(session, MFA_CHALLENGE, challenge)
+}
+
+pub(super) fn pending_challenge(session: &Session) -> Option<String> {
+    get(session, MFA_CHALLENGE).ok().flatten()
 }
 
 /// Replaces the user token (after a password change) under a new session id.

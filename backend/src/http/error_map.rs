@@ -67,6 +67,7 @@ impl From<TenancyError> for ApiError {
             TenancyError::NotPermitted | TenancyError::WrongTenant => {
                 ApiError::forbidden(e.to_string())
             }
+            TenancyError::MfaRequired => ApiError::Forbidden(ErrorCode::MfaRequired, e.to_string()),
             TenancyError::MembershipInactive => {
                 ApiError::Unauthorized(ErrorCode::InvalidToken, e.to_string())
             }
@@ -105,6 +106,9 @@ impl From<BffError> for ApiError {
             BffError::TenantRevoked => ApiError::forbidden(e.to_string()),
             BffError::Session(cause) => ApiError::Internal(cause),
             BffError::NoSuchSession => ApiError::not_found(e.to_string()),
+            BffError::WrongCode => {
+                ApiError::Forbidden(ErrorCode::InvalidCredentials, e.to_string())
+            }
             BffError::Store(s) => s.into(),
             BffError::Users(u) => u.into(),
             BffError::Auth(a) => a.into(),

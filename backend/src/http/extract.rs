@@ -113,7 +113,10 @@ impl FromRequest for BffUser {
         let req = req.clone();
         Box::pin(async move {
             let state = state_of(&req)?;
-            let who = state.bff.user(req.get_session()).await?;
+            let (who, renewed) = state.bff.user(req.get_session()).await?;
+            if renewed {
+                req.extensions_mut().insert(SessionRefreshed);
+            }
             let tenant = crate::bff::session::active_tenant(&who.session).map(|t| t.to_string());
             identity::record(&req, &who.user.claims.sub, tenant.as_deref());
             Ok(who)

@@ -28,6 +28,17 @@ pub fn configure(cfg: &mut web::ServiceConfig, sessions: SessionLayer) {
             .wrap(sessions)
             .wrap(from_fn(csrf_guard))
             .service(web::resource("/login").route(web::post().to(bff::login::bff_login)))
+            .service(web::resource("/login/mfa").route(web::post().to(bff::login::bff_login_mfa)))
+            .service(web::resource("/mfa").route(web::get().to(bff::account::bff_mfa_status)))
+            .service(
+                web::resource("/mfa/enroll").route(web::post().to(bff::account::bff_mfa_enrol)),
+            )
+            .service(
+                web::resource("/mfa/confirm").route(web::post().to(bff::account::bff_mfa_confirm)),
+            )
+            .service(
+                web::resource("/mfa/disable").route(web::post().to(bff::account::bff_mfa_disable)),
+            )
             .service(web::resource("/logout").route(web::post().to(bff::logout::bff_logout)))
             .service(web::resource("/me").route(web::get().to(bff::me::bff_me)))
             .service(web::resource("/tenant").route(web::post().to(bff::tenant::bff_select_tenant)))
@@ -78,6 +89,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, sessions: SessionLayer) {
     .service(
         web::scope("/api")
             .service(web::resource("/auth/login").route(web::post().to(auth::login::login)))
+            .service(web::resource("/auth/login/mfa").route(web::post().to(auth::login::login_mfa)))
             .service(
                 web::resource("/auth/invitations/accept")
                     .route(web::post().to(auth::invitations::accept_invitation)),

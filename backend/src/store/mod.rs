@@ -8,6 +8,7 @@ pub mod dashboards;
 pub mod epoch;
 pub mod keys;
 pub mod memberships;
+pub mod mfa;
 pub mod migrations;
 pub mod outbox;
 pub mod preferences;

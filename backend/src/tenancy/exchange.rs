@@ -12,6 +12,9 @@ use crate::auth::jwt::IssuedToken;
 use crate::auth::UserAuth;
 use crate::store::{memberships, tenants};
 
+/// The tenant feature flag that requires a second factor of every member.
+pub const MFA_FEATURE: &str = "mfa_required";
+
 /// How the caller named the tenant: by id (JSON), or by id or slug (RFC 8693 form, BFF).
 #[derive(Debug, Clone)]
 pub enum TenantRef {
@@ -63,12 +66,19 @@ impl Tenancy {
                         Err(_) => tenants::find_by_slug(conn, &s)?,
                     },
                 };
-                let Some((tenant_id, slug)) = tenant.and_then(|t| Some((t.tenant_id()?, t.slug)))
-                else {
+                let Some((tenant_id, slug, mfa)) = tenant.and_then(|t| {
+                    let mfa = t
+                        .config()
+                        .features
+                        .get(MFA_FEATURE)
+                        .copied()
+                        .unwrap_or(false);
+                    Some((t.tenant_id()?, t.slug, mfa))
+                }) else {
                     return Ok(None);
                 };
                 let role = memberships::active_role(conn, user_id, tenant_id)?;
-                Ok(role.map(|role| (tenant_id, slug, role)))
+                Ok(role.map(|role| (tenant_id, slug, role, mfa)))
             })
             .await?;
         let named_in_token = |tenant_id: &TenantId| {
@@ -77,7 +87,9 @@ impl Tenancy {
                 .iter()
                 .any(|t| t == &tenant_id.to_string())
         };
-        let Some((tenant_id, slug, role)) = resolved.filter(|(t, _, _)| named_in_token(t)) else {
+        let Some((tenant_id, slug, role, mfa_required)) =
+            resolved.filter(|(t, _, _, _)| named_in_token(t))
+        else {
             self.metrics
                 .token_exchanges
                 .with_label_values(&["denied"])
@@ -92,6 +104,23 @@ impl Tenancy {
             self.audit.record(e).await;
             return Err(TenancyError::NotPermitted);
         };
+        let second_factor = user.claims.amr.iter().any(|m| m == "otp" || m == "ext");
+        if mfa_required && !second_factor {
+            self.metrics
+                .token_exchanges
+                .with_label_values(&["mfa_required"])
+                .inc();
+            let e = audit::entry(
+                "token_exchange",
+                "mfa_required",
+                user.claims.email.clone(),
+                slug,
+            )
+            .user(Some(user_id))
+            .tenant(Some(tenant_id));
+            self.audit.record(e).await;
+            return Err(TenancyError::MfaRequired);
+        }
         let token = self
             .auth
             .tokens()

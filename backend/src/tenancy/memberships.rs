@@ -24,6 +24,12 @@ impl Tenancy {
             .filter_map(|(tenant, role)| {
                 Some(TenantMembership {
                     id: tenant.tenant_id()?,
+                    mfa_required: tenant
+                        .config()
+                        .features
+                        .get(super::exchange::MFA_FEATURE)
+                        .copied()
+                        .unwrap_or(false),
                     branding: tenant.branding(),
                     slug: tenant.slug,
                     name: tenant.name,

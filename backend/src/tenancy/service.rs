@@ -22,6 +22,10 @@ pub enum TenancyError {
     /// The scoped token's membership, user or tenant is no longer active.
     #[error("the token's tenant membership is no longer active")]
     MembershipInactive,
+    /// The tenant requires a second factor, and this sign-in had none (`amr` without `otp`
+    /// or `ext`).
+    #[error("this tenant requires multi-factor authentication: set up an authenticator app and sign in with it")]
+    MfaRequired,
     /// A route's `{tenant_id}` differs from the token's tenant.
     #[error("the token is not scoped to this tenant")]
     WrongTenant,

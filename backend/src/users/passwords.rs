@@ -84,6 +84,9 @@ impl Users {
     ) -> Result<crate::auth::jwt::IssuedToken, UsersError> {
         self.change_password(user, email, current, new, None)
             .await?;
-        Ok(self.auth.reissue_user_token(user, email).await?)
+        Ok(self
+            .auth
+            .reissue_user_token(user, email, &["pwd".to_owned()])
+            .await?)
     }
 }

@@ -87,6 +87,25 @@ impl Users {
         &self.policy
     }
 
+    /// Remembers the tenant the user selected (the next sign-in starts there). A failure
+    /// is logged: it only costs a choice at the next sign-in.
+    pub async fn remember_tenant(
+        &self,
+        user: kyros_common::ids::UserId,
+        tenant: kyros_common::ids::TenantId,
+    ) {
+        let tenant = tenant.to_string();
+        let outcome = self
+            .db
+            .run_scoped(crate::tenancy::scope::Scope::User(user), move |conn| {
+                crate::store::users::set_last_tenant(conn, user, &tenant)
+            })
+            .await;
+        if let Err(e) = outcome {
+            tracing::warn!(error = %e, "remembering the selected tenant failed");
+        }
+    }
+
     /// After a change to users or memberships on this instance: forget what was
     /// remembered at once (the other instances follow within a poll interval).
     pub(super) async fn changed(&self) {

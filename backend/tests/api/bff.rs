@@ -332,28 +332,59 @@ async fn an_expired_scoped_token_is_refreshed_silently(backend: Backend) {
     assert_eq!((status, refreshed), (200, false));
 }
 
-async fn when_both_tokens_expire_the_session_is_expired(backend: Backend) {
+/// While a session is used it outlives its tokens (the BFF renews them itself); unused
+/// for `KYROS_SESSION_IDLE` it ends (`session_expired`), and it never outlives
+/// `KYROS_SESSION_MAX`.
+async fn a_used_session_outlives_its_tokens_and_an_idle_or_old_one_ends(backend: Backend) {
     let app = spawn_app_with(
         backend,
         &[
             ("KYROS_TENANT_TOKEN_TTL", "1"),
-            ("KYROS_USER_TOKEN_TTL", "1"),
+            ("KYROS_USER_TOKEN_TTL", "2"),
+            ("KYROS_SESSION_IDLE", "3"),
+            ("KYROS_SESSION_MAX", "8"),
         ],
     )
     .await;
     let browser = Browser::new(&app);
     browser.login("analyst@acme.com").await;
-    let cookie = browser.cookie();
+    // Used every half second for five seconds: more than twice the user token's life.
+    let started = std::time::Instant::now();
+    while started.elapsed() < Duration::from_secs(5) {
+        let (status, _, body) = browser.call(Method::GET, "/bff/dashboards", None).await;
+        assert_eq!(status, 200, "{body}");
+        actix_web::rt::time::sleep(Duration::from_millis(500)).await;
+    }
+    // The absolute cap holds however busy the session is.
     let (status, _, body) = poll(Duration::from_secs(20), || async {
         let result = browser.call(Method::GET, "/bff/dashboards", None).await;
+        actix_web::rt::time::sleep(Duration::from_millis(500)).await;
         (result.0 != 200).then_some(result)
     })
     .await;
-    assert_eq!(status, 401);
-    assert_eq!(body["code"], "session_expired");
-    // The expired session was purged: replaying it is now simply unauthenticated.
-    *browser.cookie.lock().expect("lock") = cookie;
-    let (status, _, body) = browser.call(Method::GET, "/bff/me", None).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (401, Some("session_expired"))
+    );
+    assert!(
+        started.elapsed() >= Duration::from_secs(7),
+        "ended only at the cap"
+    );
+
+    // An idle session ends after KYROS_SESSION_IDLE; replaying it is then unauthenticated.
+    let idle = Browser::new(&app);
+    idle.login("analyst@acme.com").await;
+    let cookie = idle.cookie();
+    let (status, _, _) = idle.call(Method::GET, "/bff/dashboards", None).await;
+    assert_eq!(status, 200);
+    actix_web::rt::time::sleep(Duration::from_secs(4)).await;
+    let (status, _, body) = idle.call(Method::GET, "/bff/dashboards", None).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (401, Some("session_expired"))
+    );
+    *idle.cookie.lock().expect("lock") = cookie;
+    let (status, _, body) = idle.call(Method::GET, "/bff/me", None).await;
     assert_eq!(
         (status, body["code"].as_str()),
         (401, Some("unauthenticated"))
@@ -374,11 +405,17 @@ mod refresh {
 mod expiry {
     #[actix_web::test]
     async fn sqlite() {
-        super::when_both_tokens_expire_the_session_is_expired(super::Backend::Sqlite).await
+        super::a_used_session_outlives_its_tokens_and_an_idle_or_old_one_ends(
+            super::Backend::Sqlite,
+        )
+        .await
     }
     #[actix_web::test]
     async fn postgres() {
-        super::when_both_tokens_expire_the_session_is_expired(super::Backend::Postgres).await
+        super::a_used_session_outlives_its_tokens_and_an_idle_or_old_one_ends(
+            super::Backend::Postgres,
+        )
+        .await
     }
 }
 

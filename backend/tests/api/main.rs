@@ -31,6 +31,7 @@ mod exchange;
 mod faults;
 mod login;
 mod mail;
+mod mfa;
 mod rls;
 mod route_walk;
 mod shell;

@@ -35,3 +35,61 @@ pub struct ExchangeResponse {
     pub tenant_id: String,
     pub role: String,
 }
+
+/// The answer of a password step for a user with multi-factor authentication:
+/// `POST /api/auth/login` carries the `challenge` to send back with the code
+/// (`POST /api/auth/login/mfa`); `POST /bff/login` keeps it in the session
+/// (`POST /bff/login/mfa`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MfaRequired {
+    /// Always true: tells this answer apart from a signed-in one.
+    pub mfa_required: bool,
+    pub expires_in: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub challenge: Option<String>,
+}
+
+/// `POST /api/auth/login/mfa`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MfaLoginRequest {
+    pub challenge: String,
+    pub code: String,
+}
+
+/// `POST /bff/login/mfa` and the BFF's MFA enrolment calls.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MfaCode {
+    pub code: String,
+}
+
+/// `POST /bff/mfa/disable`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DisableMfa {
+    pub password: String,
+    pub code: String,
+}
+
+/// `POST /bff/mfa/enroll`: the secret to add to an authenticator app.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MfaEnrolment {
+    pub secret: String,
+    pub otpauth_url: String,
+    /// The `otpauth://` URL as a QR code, SVG markup rendered by the server.
+    pub qr_svg: String,
+}
+
+/// `GET /bff/mfa`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MfaStatus {
+    pub enabled: bool,
+    pub recovery_codes_left: i64,
+}
+
+/// `POST /bff/mfa/confirm`: MFA is on; the recovery codes are shown this once.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MfaEnabled {
+    pub recovery_codes: Vec<String>,
+}

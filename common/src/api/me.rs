@@ -25,6 +25,21 @@ pub struct SessionInfo {
     pub tenants: Vec<TenantMembership>,
     /// The tenant selected in this session, if any. Never in a URL.
     pub active_tenant: Option<TenantMembership>,
+    /// Whether the user has multi-factor authentication on.
+    #[serde(default)]
+    pub mfa_enabled: bool,
+    /// Whether this sign-in used a second factor (or the organisation's identity
+    /// provider): tenants that require MFA need it.
+    #[serde(default)]
+    pub second_factor: bool,
+}
+
+/// `POST /bff/login`: the session, or (for a user with MFA) a request for the code.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum LoginAnswer {
+    MfaRequired(crate::api::auth::MfaRequired),
+    SignedIn(SessionInfo),
 }
 
 /// `POST /bff/tenant`.

@@ -40,6 +40,9 @@ pub struct TenantMembership {
     pub name: String,
     pub role: Role,
     pub branding: Branding,
+    /// The tenant requires multi-factor authentication of its members.
+    #[serde(default)]
+    pub mfa_required: bool,
 }
 
 /// `GET /api/tenant/{tenant_id}`.

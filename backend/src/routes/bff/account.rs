@@ -31,3 +31,28 @@ pub async fn bff_end_session(
     state.bff.end_session(&who, &id).await?;
     Ok(HttpResponse::NoContent().finish())
 }
+
+pub async fn bff_mfa_status(state: SharedState, who: BffUser) -> Result<HttpResponse, ApiError> {
+    Ok(ok_json(&state.bff.mfa_status(&who).await?))
+}
+
+pub async fn bff_mfa_enrol(state: SharedState, who: BffUser) -> Result<HttpResponse, ApiError> {
+    Ok(ok_json(&state.bff.enrol_mfa(&who).await?))
+}
+
+pub async fn bff_mfa_confirm(
+    state: SharedState,
+    who: BffUser,
+    body: JsonObject<kyros_common::api::auth::MfaCode>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(ok_json(&state.bff.confirm_mfa(&who, &body.code).await?))
+}
+
+pub async fn bff_mfa_disable(
+    state: SharedState,
+    who: BffUser,
+    body: JsonObject<kyros_common::api::auth::DisableMfa>,
+) -> Result<HttpResponse, ApiError> {
+    state.bff.disable_mfa(&who, body.into_inner()).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
