@@ -153,6 +153,7 @@ mod tests {
             name: slug.to_uppercase(),
             role: Role::Viewer,
             branding: Branding::default(),
+            mfa_required: false,
         }
     }
 
@@ -164,6 +165,8 @@ mod tests {
             },
             tenants: active.iter().cloned().collect(),
             active_tenant: active,
+            mfa_enabled: false,
+            second_factor: false,
         }
     }
 
