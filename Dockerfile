@@ -16,7 +16,8 @@
 # ---------------------------------------------------------------------------------------
 FROM rust:1.95-bookworm AS builder
 
-# Node/npm (Debian packages) for `npm ci` (echarts, binaryen's wasm-opt); the client
+# Node/npm (Debian packages) for `npm ci` (echarts, esbuild, binaryen's wasm-opt) and
+# Trunk's pre_build hook (node frontend/echarts/build.mjs: the custom ECharts bundle); the client
 # libraries diesel links against (libpq, libsqlite3).
 RUN apt-get update \
  && apt-get install -y --no-install-recommends nodejs npm libpq-dev libsqlite3-dev \
@@ -37,7 +38,8 @@ RUN npm ci --no-audit --no-fund
 COPY . .
 
 # The shell: Trunk runs offline (Trunk.toml) with wasm-bindgen from cargo's bin dir and
-# wasm-opt from node_modules/.bin, exactly as scripts/build-shell.sh invokes it.
+# wasm-opt from node_modules/.bin, exactly as scripts/build-shell.sh invokes it; its
+# pre_build hook bundles ECharts with esbuild (dist/echarts.min.js).
 # The Content-Security-Policy forbids inline scripts: fail if Trunk added one.
 RUN --mount=type=cache,target=/usr/local/cargo/registry \
     --mount=type=cache,target=/src/target \

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Builds the browser shell (frontend/) with Trunk into dist/, which the backend serves.
 # Installs the pinned tools only when missing (trunk 0.21.14, wasm-bindgen-cli 0.2.130,
-# npm echarts + binaryen); Trunk itself runs offline (Trunk.toml) with the release-wasm
-# cargo profile (frontend/index.html).
+# npm echarts + esbuild + binaryen); Trunk itself runs offline (Trunk.toml) with the
+# release-wasm cargo profile (frontend/index.html). Trunk's pre_build hook bundles the
+# ECharts parts Kyros draws (frontend/echarts/entry.mjs) with esbuild into
+# frontend/generated/echarts.min.js, served as /echarts.min.js.
 #
-# Skips the build when dist/ is newer than every input; `--force` builds anyway.
+# Skips the build when dist/ is newer than every input (frontend/ holds the ECharts entry
+# module and its build script); `--force` builds anyway.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -32,5 +35,8 @@ fi
 for asset in dist/echarts.min.js dist/boot.js; do
   [ -s "$asset" ] || { echo "$asset is missing from the build" >&2; exit 1; }
 done
+# The custom ECharts build, not a stale copy: the same bytes as the bundle of this build.
+cmp -s dist/echarts.min.js frontend/generated/echarts.min.js \
+  || { echo "dist/echarts.min.js is not the bundle of frontend/echarts/entry.mjs" >&2; exit 1; }
 ls dist/*.wasm >/dev/null 2>&1 || { echo "no .wasm in dist/" >&2; exit 1; }
 log "shell built: $(du -sh dist | cut -f1) in dist/"

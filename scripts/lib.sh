@@ -64,11 +64,25 @@ ensure_wasm_bindgen() {
   fi
 }
 
-# npm packages of the shell: echarts (copied into dist/) and binaryen (wasm-opt).
+# npm packages of the shell: echarts (bundled into dist/ by esbuild, see
+# frontend/echarts/) and binaryen (wasm-opt). `npm ci` when one of package.json's
+# (exact) pins is missing from node_modules or installed at another version.
 ensure_node_modules() {
   local root
   root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-  if [ ! -d "$root/node_modules/echarts" ] || [ ! -d "$root/node_modules/binaryen" ]; then
+  if ! (cd "$root" && node -e '
+    const fs = require("fs");
+    const pkg = JSON.parse(fs.readFileSync("package.json", "utf8"));
+    const pins = { ...pkg.dependencies, ...pkg.devDependencies };
+    const stale = Object.entries(pins).filter(([name, version]) => {
+      try {
+        return JSON.parse(fs.readFileSync(`node_modules/${name}/package.json`, "utf8")).version !== version;
+      } catch {
+        return true;
+      }
+    });
+    process.exit(stale.length ? 1 : 0);
+  '); then
     log "installing npm packages (npm ci)"
     (cd "$root" && npm ci --no-audit --no-fund)
   fi

@@ -5,6 +5,7 @@
 
 mod support;
 
+use kyros_common::api::dashboards::ChartKind;
 use serde_json::json;
 use support::Session;
 
@@ -393,5 +394,410 @@ async fn an_invited_person_sets_a_password_in_the_browser_and_signs_in() {
     s.click("#to-login").await;
     s.login_with("grace@example.com", strong).await;
     assert_eq!(s.dashboard_tiles().await, ACME_DASHBOARDS);
+    s.finish().await;
+}
+
+/// The dashboard of [`every_chart_kind_the_engine_emits_renders`].
+const EVERY_KIND_SLUG: &str = "every-chart-kind";
+
+/// Every chart kind of the engine, on Acme's `customers` demo data.
+const ALL_CHART_KINDS: [ChartKind; 10] = [
+    ChartKind::Bar,
+    ChartKind::StackedBar,
+    ChartKind::Line,
+    ChartKind::Area,
+    ChartKind::Pie,
+    ChartKind::Scatter,
+    ChartKind::Histogram,
+    ChartKind::Heatmap,
+    ChartKind::Kpi,
+    ChartKind::Table,
+];
+
+/// The charts of one kind in the every-kind dashboard: each kind once, and the option
+/// variants that bring in other ECharts parts (legends, a 100% stack with its tooltip
+/// formatter, threshold lines, the heatmap's visual map) too. The match is exhaustive: a
+/// new `ChartKind` does not compile until it has charts here (and in `ALL_CHART_KINDS`).
+fn charts_of_kind(kind: ChartKind) -> Vec<serde_json::Value> {
+    let chart = |id: &str, width: u8, rest: serde_json::Value| {
+        let mut chart = json!({
+            "id": id, "title": id.replace('-', " "), "kind": kind, "width": width,
+            "dataset": "customers",
+        });
+        if let (Some(chart), Some(rest)) = (chart.as_object_mut(), rest.as_object()) {
+            chart.extend(rest.clone());
+        }
+        chart
+    };
+    let sum = |column: &str| json!({ "column": column, "agg": "sum", "label": column });
+    let avg = |column: &str| json!({ "column": column, "agg": "avg", "label": column });
+    match kind {
+        ChartKind::Kpi => vec![
+            chart(
+                "kpi-customers",
+                6,
+                json!({ "measures": [{ "agg": "count", "label": "Customers" }], "format": "integer" }),
+            ),
+            chart(
+                "kpi-high-value-share",
+                6,
+                json!({ "measures": [{ "column": "predicted_clv", "agg": "share_above",
+                        "threshold": "clv_high", "label": "High-value share" }],
+                        "format": "percent" }),
+            ),
+        ],
+        ChartKind::Bar => vec![
+            chart(
+                "bar-one-measure",
+                6,
+                json!({ "dimensions": ["channel"], "measures": [sum("revenue")] }),
+            ),
+            chart(
+                "bar-with-legend",
+                6,
+                json!({ "dimensions": ["channel"], "measures": [sum("revenue"), sum("margin")],
+                        "sort": { "by": "value", "order": "desc" } }),
+            ),
+        ],
+        ChartKind::StackedBar => vec![
+            chart(
+                "stacked-bar",
+                6,
+                json!({ "dimensions": ["segment", "region"], "measures": [sum("revenue")] }),
+            ),
+            chart(
+                "stacked-bar-normalised",
+                6,
+                json!({ "dimensions": ["segment", "region"], "measures": [sum("revenue")],
+                        "normalize": true }),
+            ),
+        ],
+        ChartKind::Line => vec![
+            chart(
+                "line-one-series",
+                6,
+                json!({ "dimensions": ["cohort_month"], "measures": [avg("predicted_clv")] }),
+            ),
+            chart(
+                "line-per-channel",
+                6,
+                json!({ "dimensions": ["cohort_month", "channel"],
+                        "measures": [avg("churn_probability")] }),
+            ),
+        ],
+        ChartKind::Area => vec![chart(
+            "area-per-region",
+            12,
+            json!({ "dimensions": ["cohort_month", "region"], "measures": [sum("margin")] }),
+        )],
+        ChartKind::Pie => vec![chart(
+            "pie",
+            6,
+            json!({ "dimensions": ["segment"], "measures": [sum("orders")] }),
+        )],
+        ChartKind::Scatter => vec![chart(
+            "scatter-per-segment",
+            6,
+            json!({ "dimensions": ["segment"],
+                    "measures": [{ "column": "predicted_clv", "label": "CLV" },
+                                 { "column": "churn_probability", "label": "Churn" }],
+                    "sample": 500 }),
+        )],
+        ChartKind::Histogram => vec![chart(
+            "histogram-with-thresholds",
+            6,
+            json!({ "measures": [{ "column": "predicted_clv", "label": "Predicted CLV" }],
+                    "bins": 30, "range": [0, 60000],
+                    "mark_thresholds": ["clv_medium", "clv_high"] }),
+        )],
+        ChartKind::Heatmap => vec![chart(
+            "heatmap",
+            6,
+            json!({ "dimensions": ["channel", "segment"], "measures": [avg("predicted_clv")] }),
+        )],
+        ChartKind::Table => vec![
+            chart(
+                "table-rows",
+                6,
+                json!({ "columns": ["customer_id", "segment", "channel", "predicted_clv"],
+                        "sort": { "by": "predicted_clv", "order": "desc" }, "limit": 10 }),
+            ),
+            chart(
+                "table-aggregated",
+                6,
+                json!({ "dimensions": ["channel"],
+                        "measures": [{ "agg": "count", "label": "Customers" }, sum("revenue")] }),
+            ),
+        ],
+    }
+}
+
+/// For each drawn ECharts chart of the page, what the engine asked for (its option from
+/// `GET /bff/dashboards/{slug}/charts`, as the shell got it) against what the ECharts
+/// instance made of it: an unregistered series type or component has no model (a
+/// production build of ECharts leaves it out without a word).
+const ECHARTS_PARTS_SCRIPT: &str = r#"
+const [slug, done] = [arguments[0], arguments[arguments.length - 1]];
+// Global options that are not components (they never have a model).
+const NOT_COMPONENTS = ['textStyle', 'media', 'options', 'baseOption', 'stateAnimation'];
+const isComponent = (key, value) => key !== 'series' && !NOT_COMPONENTS.includes(key)
+  && value !== null && typeof value === 'object'
+  && (!Array.isArray(value) || value.every(v => v !== null && typeof v === 'object'));
+const painted = canvas => {
+  if (!canvas || canvas.width === 0 || canvas.height === 0) return 0;
+  const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+  let n = 0;
+  for (let i = 3; i < pixels.length; i += 4 * 7) if (pixels[i] > 0) n++;
+  return n;
+};
+fetch('/bff/dashboards/' + encodeURIComponent(slug) + '/charts', { credentials: 'same-origin' })
+  .then(r => r.json())
+  .then(body => done(body.charts.filter(c => !c.empty && c.option !== null).map(c => {
+    const card = document.querySelector('.chart-card[data-chart-id="' + c.id + '"]');
+    const el = card ? card.querySelector('div.echart') : null;
+    const chart = el ? echarts.getInstanceByDom(el) : undefined;
+    const model = chart && typeof chart.getModel === 'function' ? chart.getModel() : null;
+    const components = Object.keys(c.option).filter(k => isComponent(k, c.option[k]));
+    const series = c.option.series || [];
+    return {
+      id: c.id,
+      kind: c.kind,
+      instance: chart !== undefined,
+      model: model !== null,
+      error_shown: card !== null && card.querySelector('.chart-error') !== null,
+      components,
+      missing_components: components.filter(k => !model || !model.getComponent(k)),
+      series: series.map(s => s.type),
+      drawn_series: model ? model.getSeries().map(s => s.subType) : [],
+      mark_lines: series.some(s => s.markLine && (s.markLine.data || []).length > 0),
+      mark_line_model: model !== null && model.getComponent('markLine') !== undefined,
+      painted: painted(el ? el.querySelector('canvas') : null),
+    };
+  })), e => done({ error: String(e) }));
+"#;
+
+/// The issue's acceptance test of the custom ECharts build (frontend/echarts/entry.mjs):
+/// an operator installs a dashboard with a chart of every kind the engine supports and
+/// assigns it to Acme; in Chromium every card renders (ECharts canvases with their
+/// series, components and threshold lines, KPI values, tables), the shell got the custom
+/// build, and the console stays free of errors.
+#[actix_web::test]
+async fn every_chart_kind_the_engine_emits_renders() {
+    let s = Session::start().await;
+    let services = s.services();
+    let charts: Vec<serde_json::Value> = ALL_CHART_KINDS
+        .into_iter()
+        .flat_map(charts_of_kind)
+        .collect();
+    let spec = json!({
+        "title": "Every chart kind",
+        "description": "One chart of every kind the engine draws (end-to-end test).",
+        "datasets": ["customers"],
+        "thresholds": { "clv_medium": 8000, "clv_high": 15000 },
+        "charts": charts,
+    });
+    let put = services
+        .admin
+        .put_dashboard(
+            "e2e".into(),
+            EVERY_KIND_SLUG.into(),
+            spec.to_string().as_bytes(),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("the every-kind spec is refused: {e}"));
+    assert_eq!(put.charts, charts.len());
+    let acme = services
+        .db
+        .run(|conn| kyros::store::tenants::find_by_slug(conn, ACME))
+        .await
+        .expect("query")
+        .expect("Acme");
+    services
+        .admin
+        .assign_dashboards(
+            "e2e".into(),
+            &acme.id,
+            kyros::admin::AssignDashboards {
+                assign: vec![EVERY_KIND_SLUG.into()],
+                unassign: Vec::new(),
+            },
+        )
+        .await
+        .unwrap_or_else(|e| panic!("cannot assign the every-kind dashboard to Acme: {e}"));
+
+    s.login("analyst@acme.com").await;
+    s.dashboard_tiles().await;
+    s.wait_for(
+        "the every-kind tile",
+        &format!(
+            "return document.querySelector('#dashboard-tiles a.dashboard-tile[data-slug={}]') !== null;",
+            json!(EVERY_KIND_SLUG)
+        ),
+    )
+    .await;
+    // The console from here on (signing in logs the 401 of `GET /bff/me` before it).
+    s.console_log().await;
+
+    let cards = s.open_dashboard(EVERY_KIND_SLUG).await;
+    assert_eq!(cards, charts.len(), "one card per chart of the spec");
+    s.wait_for(
+        "every card drawn (canvas, KPI value or table rows)",
+        "const cards = Array.from(document.querySelectorAll('#charts .chart-card'));
+         return cards.length > 0 && cards.every(card =>
+           card.querySelector('div.echart canvas, .kpi-value, table.data-table tbody tr') !== null);",
+    )
+    .await;
+
+    // The shell got the custom build, not the full dist/echarts.min.js.
+    assert_eq!(
+        s.js("return Object.keys(window.echarts).sort();").await,
+        json!(["dispose", "getInstanceByDom", "init", "version"]),
+        "window.echarts is the API of frontend/echarts/entry.mjs"
+    );
+
+    let kinds = s
+        .js("return Array.from(document.querySelectorAll('#charts .chart-card'), c => c.dataset.chartKind);")
+        .await;
+    for kind in ALL_CHART_KINDS {
+        let name = serde_json::to_value(kind).expect("kind");
+        let name = name.as_str().unwrap_or_default().replace('_', "-");
+        assert!(
+            kinds.as_array().is_some_and(|k| k.contains(&json!(name))),
+            "no {name} card on the every-kind dashboard: {kinds}"
+        );
+    }
+    assert!(
+        s.js(
+            "return document.querySelector('#charts .chart-empty, #charts .chart-error') === null;"
+        )
+        .await
+        .as_bool()
+        .unwrap_or(false),
+        "every chart has data and was drawn"
+    );
+
+    let drawn = s.assert_charts_drawn("every-kind dashboard").await;
+    let parts = s
+        .client()
+        .execute_async(ECHARTS_PARTS_SCRIPT, vec![json!(EVERY_KIND_SLUG)])
+        .await
+        .expect("the ECharts parts script");
+    let parts = parts
+        .as_array()
+        .unwrap_or_else(|| panic!("no chart payloads: {parts}"));
+    assert_eq!(
+        parts.len(),
+        drawn.len(),
+        "every ECharts option of the payload has its chart on the page: {parts:?}"
+    );
+    for chart in parts {
+        let id = &chart["id"];
+        assert_eq!(chart["instance"], json!(true), "{id}: no ECharts instance");
+        assert_eq!(chart["model"], json!(true), "{id}: no ECharts model");
+        assert_eq!(chart["error_shown"], json!(false), "{id}: not drawn");
+        assert_eq!(
+            chart["missing_components"],
+            json!([]),
+            "{id}: components of the engine's option that the ECharts build does not \
+             register (frontend/echarts/entry.mjs): {chart}"
+        );
+        assert_eq!(
+            chart["drawn_series"], chart["series"],
+            "{id}: series types not drawn: {chart}"
+        );
+        assert!(
+            chart["painted"].as_u64().unwrap_or(0) > 100,
+            "{id}: the canvas is blank: {chart}"
+        );
+        if chart["mark_lines"] == json!(true) {
+            assert_eq!(
+                chart["mark_line_model"],
+                json!(true),
+                "{id}: the threshold lines (markLine) are not drawn: {chart}"
+            );
+        }
+    }
+    // Each ECharts part the engine uses appears at least once, so the checks above ran.
+    let all = |field: &str| -> Vec<String> {
+        parts
+            .iter()
+            .flat_map(|c| c[field].as_array().cloned().unwrap_or_default())
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect()
+    };
+    let (components, series) = (all("components"), all("series"));
+    for component in [
+        "grid",
+        "xAxis",
+        "yAxis",
+        "tooltip",
+        "toolbox",
+        "legend",
+        "visualMap",
+    ] {
+        assert!(
+            components.iter().any(|c| c == component),
+            "no chart uses {component}: {components:?}"
+        );
+    }
+    for kind in ["bar", "line", "pie", "scatter", "heatmap"] {
+        assert!(
+            series.iter().any(|s| s == kind),
+            "no {kind} series: {series:?}"
+        );
+    }
+    assert!(
+        parts.iter().any(|c| c["mark_lines"] == json!(true)),
+        "the histogram draws its threshold lines"
+    );
+
+    let kpis = s.kpis().await;
+    assert_eq!(kpis.len(), 2, "{kpis:?}");
+    assert!(
+        kpis.values().all(|v| !v.is_empty() && v != "\u{2014}"),
+        "{kpis:?}"
+    );
+    let table_rows = s
+        .js(
+            "return Array.from(document.querySelectorAll('.chart-card[data-chart-kind=\"table\"]'),
+               c => c.querySelectorAll('table.data-table tbody tr').length);",
+        )
+        .await;
+    assert!(
+        table_rows
+            .as_array()
+            .is_some_and(|rows| rows.len() == 2 && rows.iter().all(|n| n.as_u64() > Some(0))),
+        "both tables have rows: {table_rows}"
+    );
+
+    // The tooltip (an HTML overlay, with the axis pointer of an axis-triggered chart) shows.
+    s.js("const el = document.querySelector('.chart-card[data-chart-id=\"bar-one-measure\"] div.echart');
+          const rect = el.getBoundingClientRect();
+          echarts.getInstanceByDom(el)
+            .dispatchAction({ type: 'showTip', x: rect.width / 2, y: rect.height / 2 });
+          return true;")
+        .await;
+    s.wait_for(
+        "the tooltip of a bar chart",
+        "const el = document.querySelector('.chart-card[data-chart-id=\"bar-one-measure\"] div.echart');
+         return el.innerText.includes('revenue');",
+    )
+    .await;
+
+    let console = s.console_log().await;
+    let errors: Vec<&serde_json::Value> = console
+        .as_array()
+        .map(|entries| {
+            entries
+                .iter()
+                .filter(|e| e["level"] == json!("SEVERE"))
+                .collect()
+        })
+        .unwrap_or_default();
+    assert!(
+        console.is_array() && errors.is_empty(),
+        "the browser console has errors: {console}"
+    );
+    s.screenshot("acme-every-chart-kind").await;
     s.finish().await;
 }
