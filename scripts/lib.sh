@@ -100,6 +100,7 @@ ensure_chromium() {
 # .tools/ (git-ignored) only when missing. The tests start and stop them themselves, one
 # per test, on loopback ports (backend/tests/api/counterparts.rs).
 AIOSMTPD_VERSION=1.4.6
+OIDC_PROVIDER_VERSION=8.8.1
 
 ensure_test_python() {
   local root venv
@@ -114,4 +115,19 @@ ensure_test_python() {
     "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "aiosmtpd==$AIOSMTPD_VERSION"
   fi
   export KYROS_TEST_PYTHON="$venv/bin/python"
+}
+
+# The OpenID provider of the single sign-on tests: the certified `oidc-provider` package
+# from npm, run by backend/tests/oidc/provider.mjs (one per test, on a loopback port).
+ensure_oidc_provider() {
+  local root dir
+  root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+  dir="$root/.tools/oidc"
+  if ! node -e "process.exit(require('$dir/node_modules/oidc-provider/package.json').version === '$OIDC_PROVIDER_VERSION' ? 0 : 1)" 2>/dev/null; then
+    log "installing oidc-provider $OIDC_PROVIDER_VERSION (OpenID provider for the SSO tests)"
+    mkdir -p "$dir"
+    printf '{"private":true,"type":"module"}\n' >"$dir/package.json"
+    (cd "$dir" && npm install --no-audit --no-fund --save-exact "oidc-provider@$OIDC_PROVIDER_VERSION")
+  fi
+  export KYROS_OIDC_PROVIDER_MODULE="$dir/node_modules/oidc-provider/lib/index.js"
 }

@@ -11,6 +11,7 @@ ensure_rust_target
 ensure_postgres
 ensure_redis
 ensure_test_python
+ensure_oidc_provider
 
 log "cargo fmt --check"
 cargo fmt --all -- --check

@@ -32,6 +32,7 @@ pub mod ratelimit;
 pub mod redis_store;
 pub mod request_id;
 pub mod routes;
+pub mod sso;
 pub mod startup;
 pub mod state;
 pub mod store;

@@ -21,6 +21,7 @@ use crate::mail::{MailError, Mailer};
 use crate::metrics::Metrics;
 use crate::ratelimit::Limits;
 use crate::redis_store::RedisPool;
+use crate::sso::{Sso, SsoDeps, SsoError};
 use crate::store::Db;
 use crate::tenancy::cache::{Epoch, EpochCache};
 use crate::tenancy::Tenancy;
@@ -40,6 +41,7 @@ pub struct AppState {
     pub tenancy: Arc<Tenancy>,
     pub dashboards: Arc<DashboardService>,
     pub users: Arc<Users>,
+    pub sso: Arc<Sso>,
     pub mailer: Arc<Mailer>,
     pub bff: Bff,
     pub admin: Admin,
@@ -56,6 +58,8 @@ pub enum StateError {
     Hash(#[from] HashError),
     #[error(transparent)]
     Mail(#[from] MailError),
+    #[error(transparent)]
+    Sso(#[from] SsoError),
 }
 
 impl AppState {
@@ -127,12 +131,25 @@ impl AppState {
             limits: limits.clone(),
             accounts: settings.accounts.clone(),
         }));
+        let sso = Arc::new(Sso::new(SsoDeps {
+            db: db.clone(),
+            auth: auth.clone(),
+            audit: audit.clone(),
+            sealer: keys.sealer().clone(),
+            global: settings.oidc.clone(),
+            redirect_url: settings
+                .oidc
+                .as_ref()
+                .map(|o| o.redirect_url.clone())
+                .unwrap_or_else(|| format!("{}/bff/sso/callback", settings.accounts.public_url)),
+        })?);
         let session_lifetime = settings.session_max;
         let bff = Bff::new(BffDeps {
             auth: auth.clone(),
             tenancy: tenancy.clone(),
             dashboards: dashboards.clone(),
             users: users.clone(),
+            sso: sso.clone(),
             audit: audit.clone(),
             registry: Registry::new(db.clone(), &epoch, session_lifetime),
             session_idle: settings.session_idle,
@@ -151,6 +168,7 @@ impl AppState {
             tenancy,
             dashboards,
             users,
+            sso,
             mailer,
             bff,
             admin,

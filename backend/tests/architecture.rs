@@ -30,6 +30,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "bff/",
             "admin/",
             "users/",
+            "sso/",
             "mail.rs",
             "audit.rs",
             "health.rs",

@@ -23,6 +23,23 @@ pub enum ErrorCode {
     LastAdmin,
     /// The tenant requires multi-factor authentication and this sign-in had none.
     MfaRequired,
+    /// Single sign-on: no provider serves this email address (or provider name).
+    NoProvider,
+    /// Single sign-on: the callback does not belong to a sign-in this browser started
+    /// (state missing, expired or different).
+    SsoState,
+    /// Single sign-on: the provider refused or the user cancelled.
+    SsoDenied,
+    /// Single sign-on: the provider's answer did not verify (code, ID token signature,
+    /// issuer, audience, nonce, expiry).
+    SsoRejected,
+    /// Single sign-on: the provider did not verify the email address.
+    EmailNotVerified,
+    /// Single sign-on: the provider vouched for someone with no Kyros account, and no
+    /// tenant provisions them.
+    NotProvisioned,
+    /// An identity provider's discovery document or keys could not be fetched.
+    ProviderUnreachable,
     Unauthenticated,
     InvalidToken,
     SessionExpired,
@@ -52,6 +69,13 @@ impl ErrorCode {
             ErrorCode::InvalidLink => "invalid_link",
             ErrorCode::LastAdmin => "last_admin",
             ErrorCode::MfaRequired => "mfa_required",
+            ErrorCode::NoProvider => "no_provider",
+            ErrorCode::SsoState => "sso_state",
+            ErrorCode::SsoDenied => "sso_denied",
+            ErrorCode::SsoRejected => "sso_rejected",
+            ErrorCode::EmailNotVerified => "email_not_verified",
+            ErrorCode::NotProvisioned => "not_provisioned",
+            ErrorCode::ProviderUnreachable => "provider_unreachable",
             ErrorCode::Unauthenticated => "unauthenticated",
             ErrorCode::InvalidToken => "invalid_token",
             ErrorCode::SessionExpired => "session_expired",

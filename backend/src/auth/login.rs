@@ -5,32 +5,13 @@
 use kyros_common::ids::UserId;
 
 use super::jwt::{IssuedToken, TokenError, UserClaims};
-use super::mfa::LoginOutcome;
+use super::outcome::{Authenticated, LoginOutcome, SignedIn};
 use super::password::verify_password;
 use super::service::{Auth, AuthError};
 use super::user::UserAuth;
 use crate::audit::{self, AuditEntryExt};
 use crate::store::{memberships, users, widen_to_user};
 use crate::tenancy::scope::Scope;
-
-/// A verified user, ready for a token.
-#[derive(Debug, Clone)]
-pub struct Authenticated {
-    pub user_id: UserId,
-    pub email: String,
-    pub tenant_ids: Vec<String>,
-    /// The token generation tokens of this sign-in carry.
-    pub generation: i64,
-    /// The tenant the user last selected, if any.
-    pub last_tenant: Option<String>,
-}
-
-/// A successful sign-in: who, and their new user access token.
-#[derive(Debug, Clone)]
-pub struct SignedIn {
-    pub user: Authenticated,
-    pub token: IssuedToken,
-}
 
 /// Longest email and password that are looked at; longer input is implausible.
 const MAX_EMAIL: usize = 320;
@@ -130,6 +111,33 @@ impl Auth {
             .await?;
         let user = self.user_from_token(&issued.token).await?;
         Ok((user, issued))
+    }
+
+    /// Signs in a user an identity provider vouched for (single sign-on): active users
+    /// only; the token says `amr: ["ext"]` (the provider did the authentication, its own
+    /// second factor included).
+    pub async fn sign_in_external(&self, user_id: UserId) -> Result<SignedIn, AuthError> {
+        let (user, tenants) = self
+            .db
+            .run_scoped(Scope::Service, move |conn| {
+                let user = users::find_by_id(conn, user_id)?;
+                widen_to_user(conn, user_id)?;
+                Ok((user, memberships::tenants_of_user(conn, user_id)?))
+            })
+            .await?;
+        match user {
+            Some(user) if user.is_active => {
+                let authenticated = Authenticated {
+                    user_id,
+                    email: user.email,
+                    tenant_ids: tenants.iter().map(|(t, _)| t.id.clone()).collect(),
+                    generation: user.token_generation,
+                    last_tenant: user.last_tenant_id,
+                };
+                self.finish_sign_in(authenticated, &["ext"]).await
+            }
+            _ => Err(AuthError::InvalidCredentials),
+        }
     }
 
     async fn authenticate(

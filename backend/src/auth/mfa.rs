@@ -19,7 +19,7 @@ use subtle::ConstantTimeEq;
 use totp_rs::{Algorithm as TotpAlgorithm, Secret, TOTP};
 
 use super::jwt::IssuedToken;
-use super::login::{Authenticated, SignedIn};
+use super::outcome::{Authenticated, LoginOutcome, MfaChallenge, SignedIn};
 use super::service::{Auth, AuthError};
 use crate::audit::{self, AuditEntryExt};
 use crate::store::{self, memberships, mfa, users};
@@ -31,21 +31,6 @@ pub const CHALLENGE_TTL: std::time::Duration = std::time::Duration::from_secs(30
 pub const MAX_ATTEMPTS: i32 = 5;
 const RECOVERY_CODES: usize = 10;
 const STEP_SECS: u64 = 30;
-
-/// A sign-in waiting for its second factor.
-#[derive(Debug, Clone)]
-pub struct MfaChallenge {
-    /// Opaque; send it back with the code (the BFF keeps it in the session).
-    pub token: String,
-    pub expires_in: u64,
-}
-
-/// What a password step leads to.
-#[derive(Debug, Clone)]
-pub enum LoginOutcome {
-    SignedIn(SignedIn),
-    MfaRequired(MfaChallenge),
-}
 
 /// An enrolment waiting for its first code.
 #[derive(Debug, Clone, serde::Serialize)]

@@ -7,13 +7,13 @@ pub mod kek;
 pub mod keys;
 pub mod login;
 pub mod mfa;
+pub mod outcome;
 pub mod password;
 mod service;
 pub mod throttle;
 pub mod user;
 
 pub use admin_client::AdminAuth;
-pub use login::SignedIn;
-pub use mfa::{LoginOutcome, MfaChallenge};
+pub use outcome::{LoginOutcome, MfaChallenge, SignedIn};
 pub use service::{Auth, AuthDeps, AuthError};
 pub use user::UserAuth;

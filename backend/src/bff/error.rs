@@ -28,4 +28,6 @@ pub enum BffError {
     Auth(#[from] AuthError),
     #[error(transparent)]
     Tenancy(#[from] TenancyError),
+    #[error(transparent)]
+    Sso(#[from] crate::sso::SsoError),
 }

@@ -13,6 +13,7 @@ use super::session::{self, BffUser};
 use crate::audit::{self, AuditEntryExt, AuditLog};
 use crate::auth::{Auth, LoginOutcome, SignedIn, UserAuth};
 use crate::dashboards::DashboardService;
+use crate::sso::{Callback, Sso, SsoStart, StartHint};
 use crate::tenancy::{Tenancy, TenancyError, TenantRef};
 use crate::users::Users;
 
@@ -22,6 +23,7 @@ pub struct BffDeps {
     pub tenancy: Arc<Tenancy>,
     pub dashboards: Arc<DashboardService>,
     pub users: Arc<Users>,
+    pub sso: Arc<Sso>,
     pub audit: AuditLog,
     pub registry: Registry,
     /// `KYROS_SESSION_IDLE` and `KYROS_SESSION_MAX`.
@@ -33,6 +35,7 @@ pub struct Bff {
     pub(super) auth: Arc<Auth>,
     pub(super) tenancy: Arc<Tenancy>,
     pub(super) users: Arc<Users>,
+    sso: Arc<Sso>,
     pub(super) registry: Registry,
     dashboards: Arc<DashboardService>,
     pub(super) audit: AuditLog,
@@ -49,6 +52,7 @@ impl Bff {
             auth: deps.auth,
             tenancy: deps.tenancy,
             users: deps.users,
+            sso: deps.sso,
             registry: deps.registry,
             dashboards: deps.dashboards,
             audit: deps.audit,
@@ -95,6 +99,33 @@ impl Bff {
         let challenge = session::pending_challenge(&session).ok_or(BffError::NotSignedIn)?;
         let signed_in = self.auth.complete_mfa(&challenge, code).await?;
         self.establish(&session, signed_in, user_agent).await
+    }
+
+    /// Starts a single sign-on: where to send the browser and the pending sign-in's
+    /// sealed cookie. `next` is kept only when it is a same-origin path.
+    pub async fn sso_start(
+        &self,
+        hint: StartHint,
+        next: Option<&str>,
+    ) -> Result<SsoStart, BffError> {
+        let next = next
+            .and_then(kyros_common::navigation::safe_next)
+            .unwrap_or_else(|| "/".to_owned());
+        Ok(self.sso.start(hint, &next).await?)
+    }
+
+    /// Finishes a single sign-on: a fresh session exactly as after a password sign-in.
+    /// Returns the user and the page to go to.
+    pub async fn sso_callback(
+        &self,
+        session: Session,
+        flow_cookie: Option<&str>,
+        callback: Callback,
+        user_agent: &str,
+    ) -> Result<(UserAuth, String), BffError> {
+        let (signed_in, next) = self.sso.finish(flow_cookie, callback).await?;
+        let (user, _) = self.establish(&session, signed_in, user_agent).await?;
+        Ok((user, next))
     }
 
     /// A fresh, registered session for a signed-in user (new session id); it starts in

@@ -13,6 +13,7 @@ use crate::error::ApiError;
 use crate::health::Unready;
 use crate::mail::MailError;
 use crate::ratelimit::RateLimited;
+use crate::sso::SsoError;
 use crate::store::StoreError;
 use crate::tenancy::TenancyError;
 use crate::users::UsersError;
@@ -113,6 +114,7 @@ impl From<BffError> for ApiError {
             BffError::Users(u) => u.into(),
             BffError::Auth(a) => a.into(),
             BffError::Tenancy(t) => t.into(),
+            BffError::Sso(e) => e.into(),
         }
     }
 }
@@ -189,6 +191,27 @@ fn capitalise(s: &str) -> String {
 impl From<Unready> for ApiError {
     fn from(e: Unready) -> Self {
         ApiError::Unavailable(e.0)
+    }
+}
+
+impl From<SsoError> for ApiError {
+    fn from(e: SsoError) -> Self {
+        let detail = e.to_string();
+        match e {
+            SsoError::NoProvider => ApiError::BadRequest(ErrorCode::NoProvider, detail),
+            SsoError::State => ApiError::BadRequest(ErrorCode::SsoState, detail),
+            SsoError::Denied(_) => ApiError::Forbidden(ErrorCode::SsoDenied, detail),
+            SsoError::Rejected(_) => ApiError::Unauthorized(ErrorCode::SsoRejected, detail),
+            SsoError::EmailNotVerified => ApiError::Forbidden(ErrorCode::EmailNotVerified, detail),
+            SsoError::NotProvisioned => ApiError::Forbidden(ErrorCode::NotProvisioned, detail),
+            SsoError::Unreachable(cause) => ApiError::Unavailable(cause),
+            SsoError::Discovery(_) => ApiError::BadRequest(ErrorCode::ProviderUnreachable, detail),
+            SsoError::Invalid(_) => ApiError::bad_request(detail),
+            SsoError::Conflict(_) => ApiError::conflict(detail),
+            SsoError::NoSuchTenant | SsoError::NotConfigured => ApiError::not_found(detail),
+            SsoError::Store(s) => s.into(),
+            SsoError::Auth(a) => a.into(),
+        }
     }
 }
 

@@ -39,6 +39,10 @@ pub fn configure(cfg: &mut web::ServiceConfig, sessions: SessionLayer) {
             .service(
                 web::resource("/mfa/disable").route(web::post().to(bff::account::bff_mfa_disable)),
             )
+            .service(web::resource("/sso/start").route(web::get().to(bff::sso::bff_sso_start)))
+            .service(
+                web::resource("/sso/callback").route(web::get().to(bff::sso::bff_sso_callback)),
+            )
             .service(web::resource("/logout").route(web::post().to(bff::logout::bff_logout)))
             .service(web::resource("/me").route(web::get().to(bff::me::bff_me)))
             .service(web::resource("/tenant").route(web::post().to(bff::tenant::bff_select_tenant)))
@@ -159,7 +163,8 @@ pub async fn not_found() -> Result<actix_web::HttpResponse, ApiError> {
 /// The private admin listener.
 pub fn configure_admin(cfg: &mut web::ServiceConfig) {
     use admin::{
-        audit_log, auth as admin_auth, dashboards as admin_dashboards, keys, outbox, tenants, users,
+        audit_log, auth as admin_auth, dashboards as admin_dashboards, identity_providers, keys,
+        outbox, tenants, users,
     };
     cfg.service(web::resource("/health").route(web::get().to(health::health)))
         .service(web::resource("/ready").route(web::get().to(health::ready)))
@@ -192,6 +197,12 @@ pub fn configure_admin(cfg: &mut web::ServiceConfig) {
                 .service(
                     web::resource("/tenants/{id}/dashboards")
                         .route(web::post().to(tenants::assign_dashboards)),
+                )
+                .service(
+                    web::resource("/tenants/{id}/identity-provider")
+                        .route(web::get().to(identity_providers::get_identity_provider))
+                        .route(web::put().to(identity_providers::put_identity_provider))
+                        .route(web::delete().to(identity_providers::delete_identity_provider)),
                 )
                 .service(
                     web::resource("/tenants/{id}/{action:(activate|deactivate)}")

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod connection;
 pub mod dashboards;
 pub mod epoch;
+pub mod identity;
 pub mod keys;
 pub mod memberships;
 pub mod mfa;

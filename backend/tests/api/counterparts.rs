@@ -146,3 +146,89 @@ pub fn link_token(text: &str) -> Option<String> {
             .collect(),
     )
 }
+
+/// What the OpenID provider reports when it is ready: its issuer and the private keys it
+/// signs with (so tests can also forge tokens with a published key), plus one key it
+/// does not publish.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct OidcKeys {
+    pub issuer: String,
+    pub rsa_kid: String,
+    pub rsa_pem: String,
+    pub ec_kid: String,
+    pub ec_pem: String,
+    pub untrusted_pem: String,
+}
+
+/// The certified `oidc-provider` package (npm, installed by `scripts/lib.sh` into
+/// `.tools/oidc`) run by `backend/tests/oidc/provider.mjs` on a loopback port.
+pub struct OidcProvider {
+    child: Child,
+    pub keys: OidcKeys,
+}
+
+/// `oidc-provider`'s entry module (`KYROS_OIDC_PROVIDER_MODULE`, else `.tools/oidc`).
+pub fn oidc_provider_module() -> PathBuf {
+    std::env::var_os("KYROS_OIDC_PROVIDER_MODULE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("../.tools/oidc/node_modules/oidc-provider/lib/index.js")
+        })
+}
+
+impl OidcProvider {
+    /// Starts a provider with these clients (client metadata) and accounts
+    /// (login → `{email, email_verified, name}`).
+    pub fn start(clients: &serde_json::Value, accounts: &serde_json::Value) -> Self {
+        use std::io::BufRead;
+        let module = oidc_provider_module();
+        assert!(
+            module.exists(),
+            "{} is missing: run scripts/test.sh (it installs oidc-provider into .tools/oidc)",
+            module.display()
+        );
+        let port = free_port();
+        let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/oidc/provider.mjs");
+        let mut child = Command::new("node")
+            .arg(script)
+            .env("OIDC_PROVIDER_MODULE", &module)
+            .env("OIDC_PORT", port.to_string())
+            .env("OIDC_CLIENTS", clients.to_string())
+            .env("OIDC_ACCOUNTS", accounts.to_string())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("node starts the OpenID provider");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut reader = std::io::BufReader::new(stdout);
+        let mut line = String::new();
+        reader
+            .read_line(&mut line)
+            .expect("the provider's first line");
+        // Keep draining its output: a closed pipe would end the provider at its next line.
+        std::thread::spawn(move || {
+            let mut sink = String::new();
+            while reader.read_line(&mut sink).is_ok_and(|n| n > 0) {
+                sink.clear();
+            }
+        });
+        let ready = line
+            .strip_prefix("READY ")
+            .unwrap_or_else(|| panic!("the OpenID provider did not start: {line:?}"));
+        let keys: OidcKeys = serde_json::from_str(ready.trim()).expect("READY json");
+        wait_for_port(port, "oidc-provider");
+        OidcProvider { child, keys }
+    }
+
+    pub fn issuer(&self) -> &str {
+        &self.keys.issuer
+    }
+}
+
+impl Drop for OidcProvider {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -35,6 +35,7 @@ mod mfa;
 mod rls;
 mod route_walk;
 mod shell;
+mod sso;
 mod tenant_routes;
 mod tls;
 mod tokens;

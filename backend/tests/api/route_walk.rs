@@ -41,6 +41,8 @@ const ROUTES: &[(Listener, &str)] = &[
     (Listener::Public, "/bff/mfa/enroll"),
     (Listener::Public, "/bff/mfa/confirm"),
     (Listener::Public, "/bff/mfa/disable"),
+    (Listener::Public, "/bff/sso/start"),
+    (Listener::Public, "/bff/sso/callback"),
     (Listener::Public, "/bff/logout"),
     (Listener::Public, "/bff/me"),
     (Listener::Public, "/bff/tenant"),
@@ -65,6 +67,7 @@ const ROUTES: &[(Listener, &str)] = &[
     (Listener::Admin, "/admin/outbox"),
     (Listener::Admin, "/admin/tenants/{id}/metadata"),
     (Listener::Admin, "/admin/tenants/{id}/dashboards"),
+    (Listener::Admin, "/admin/tenants/{id}/identity-provider"),
     (
         Listener::Admin,
         "/admin/tenants/{id}/{action:(activate|deactivate)}",

@@ -32,8 +32,12 @@ pub struct ExchangeResponse {
     pub issued_token_type: String,
     pub token_type: String,
     pub expires_in: u64,
-    pub tenant_id: String,
-    pub role: String,
+    /// The tenant and role of a tenant-scoped token (absent when an ID token was
+    /// exchanged for a user token).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
 }
 
 /// The answer of a password step for a user with multi-factor authentication:

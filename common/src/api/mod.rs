@@ -4,5 +4,6 @@ pub mod audit;
 pub mod auth;
 pub mod dashboards;
 pub mod me;
+pub mod sso;
 pub mod tenants;
 pub mod users;

@@ -5,6 +5,7 @@
 pub mod audit_log;
 pub mod auth;
 pub mod dashboards;
+pub mod identity_providers;
 pub mod keys;
 pub mod outbox;
 pub mod tenants;

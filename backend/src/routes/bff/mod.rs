@@ -8,6 +8,7 @@ pub mod login;
 pub mod logout;
 pub mod me;
 pub mod people;
+pub mod sso;
 pub mod tenant;
 
 use actix_web::HttpResponse;

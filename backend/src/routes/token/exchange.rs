@@ -2,7 +2,10 @@
 //!
 //! Two encodings: JSON `{"tenant_id"}` with the user token as bearer, or the RFC 8693
 //! form (`grant_type`, `subject_token`, `subject_token_type`, `audience`/`resource`).
-//! This handler only decodes the request; `Tenancy::exchange_subject_token` decides.
+//! A Kyros user token is exchanged for a tenant-scoped one (`Tenancy` decides); an ID
+//! token of a configured identity provider (`subject_token_type`
+//! `urn:ietf:params:oauth:token-type:id_token`, no audience) for a Kyros user token
+//! (`Sso` decides).
 
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -20,6 +23,7 @@ use crate::tenancy::TenantRef;
 pub const GRANT_TYPE: &str = "urn:ietf:params:oauth:grant-type:token-exchange";
 pub const ACCESS_TOKEN_TYPE: &str = "urn:ietf:params:oauth:token-type:access_token";
 const JWT_TOKEN_TYPE: &str = "urn:ietf:params:oauth:token-type:jwt";
+pub const ID_TOKEN_TYPE: &str = "urn:ietf:params:oauth:token-type:id_token";
 const TENANT_URN_PREFIX: &str = "urn:kyros:tenant:";
 
 #[derive(Debug, Deserialize)]
@@ -50,17 +54,20 @@ fn media_type(req: &HttpRequest) -> String {
         .unwrap_or_default()
 }
 
-fn parse_form(body: &[u8]) -> Result<(String, TenantRef), ApiError> {
+/// What is exchanged for what.
+enum Exchange {
+    /// A Kyros user token for a tenant-scoped token.
+    ForTenant(String, TenantRef),
+    /// An identity provider's ID token for a Kyros user token.
+    IdToken(String),
+}
+
+fn parse_form(body: &[u8]) -> Result<Exchange, ApiError> {
     let form: ExchangeForm = serde_urlencoded::from_bytes(body)
         .map_err(|e| ApiError::bad_request(format!("invalid token exchange form: {e}")))?;
     if form.grant_type != GRANT_TYPE {
         return Err(ApiError::bad_request(format!(
             "grant_type must be {GRANT_TYPE}"
-        )));
-    }
-    if form.subject_token_type != ACCESS_TOKEN_TYPE && form.subject_token_type != JWT_TOKEN_TYPE {
-        return Err(ApiError::bad_request(format!(
-            "subject_token_type must be {ACCESS_TOKEN_TYPE}"
         )));
     }
     if let Some(requested) = &form.requested_token_type {
@@ -69,6 +76,20 @@ fn parse_form(body: &[u8]) -> Result<(String, TenantRef), ApiError> {
                 "requested_token_type must be {ACCESS_TOKEN_TYPE}"
             )));
         }
+    }
+    if form.subject_token_type == ID_TOKEN_TYPE {
+        if form.audience.is_some() || form.resource.is_some() {
+            return Err(ApiError::bad_request(
+                "an ID token is exchanged for a user token: leave out audience and resource, \
+                 then exchange the user token for a tenant",
+            ));
+        }
+        return Ok(Exchange::IdToken(form.subject_token));
+    }
+    if form.subject_token_type != ACCESS_TOKEN_TYPE && form.subject_token_type != JWT_TOKEN_TYPE {
+        return Err(ApiError::bad_request(format!(
+            "subject_token_type must be {ACCESS_TOKEN_TYPE} or {ID_TOKEN_TYPE}"
+        )));
     }
     let target = match (form.audience, form.resource) {
         (Some(a), None) | (None, Some(a)) => a,
@@ -93,10 +114,13 @@ fn parse_form(body: &[u8]) -> Result<(String, TenantRef), ApiError> {
             "audience or resource must name the tenant",
         ));
     }
-    Ok((form.subject_token, TenantRef::IdOrSlug(target)))
+    Ok(Exchange::ForTenant(
+        form.subject_token,
+        TenantRef::IdOrSlug(target),
+    ))
 }
 
-fn parse_json(req: &HttpRequest, body: &[u8]) -> Result<(String, TenantRef), ApiError> {
+fn parse_json(req: &HttpRequest, body: &[u8]) -> Result<Exchange, ApiError> {
     let request: ExchangeRequest = from_object_slice(body)?;
     let tenant_id = request
         .tenant_id
@@ -104,7 +128,7 @@ fn parse_json(req: &HttpRequest, body: &[u8]) -> Result<(String, TenantRef), Api
         .map_err(|_| ApiError::bad_request("tenant_id must be a UUID"))?;
     let token = bearer_token(req)
         .ok_or_else(|| ApiError::unauthenticated("a bearer user token is required"))?;
-    Ok((token, TenantRef::Id(tenant_id)))
+    Ok(Exchange::ForTenant(token, TenantRef::Id(tenant_id)))
 }
 
 pub async fn exchange_token(
@@ -113,13 +137,28 @@ pub async fn exchange_token(
     req: HttpRequest,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let (subject_token, target) = match media_type(&req).as_str() {
+    let exchange = match media_type(&req).as_str() {
         "application/json" => parse_json(&req, &body)?,
         "application/x-www-form-urlencoded" => parse_form(&body)?,
         other => {
             return Err(ApiError::UnsupportedMediaType(format!(
                 "expected application/json or application/x-www-form-urlencoded, got {other:?}"
             )))
+        }
+    };
+    let (subject_token, target) = match exchange {
+        Exchange::ForTenant(token, target) => (token, target),
+        Exchange::IdToken(id_token) => {
+            let signed_in = state.sso.exchange_id_token(&id_token).await?;
+            identity::record(&req, &signed_in.user.user_id.to_string(), None);
+            return Ok(HttpResponse::Ok().json(ExchangeResponse {
+                access_token: signed_in.token.token,
+                issued_token_type: ACCESS_TOKEN_TYPE.into(),
+                token_type: "Bearer".into(),
+                expires_in: signed_in.token.expires_in,
+                tenant_id: None,
+                role: None,
+            }));
         }
     };
     let (user, exchanged) = state
@@ -136,7 +175,7 @@ pub async fn exchange_token(
         issued_token_type: ACCESS_TOKEN_TYPE.into(),
         token_type: "Bearer".into(),
         expires_in: exchanged.token.expires_in,
-        tenant_id: exchanged.tenant_id.to_string(),
-        role: exchanged.role.as_str().into(),
+        tenant_id: Some(exchanged.tenant_id.to_string()),
+        role: Some(exchanged.role.as_str().into()),
     }))
 }
