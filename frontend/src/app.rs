@@ -10,6 +10,7 @@ use yew_router::prelude::*;
 
 use crate::api::{session as session_api, Api, ApiError};
 use crate::components::app_bar::AppBar;
+use crate::components::redirect::to_login;
 use crate::components::require_session::RequireSession;
 use crate::components::toasts::Toasts;
 use crate::pages::account::AccountPage;
@@ -120,14 +121,13 @@ fn Shell() -> Html {
                     })
                 }),
                 // Any 401 on any page: forget the session and go to the login page, which
-                // shows why (expired) or nothing (never signed in). The public pages
-                // (sign-in, invitation, password reset) stay where they are.
+                // shows why (expired) or nothing (never signed in), and leads back to the
+                // page once signed in. The public pages (sign-in, invitation, password
+                // reset) stay where they are.
                 Callback::from(move |error: ApiError| {
                     session.dispatch(SessionAction::Lost(error));
                     if let Some(navigator) = &navigator {
-                        if !current_route().is_some_and(|route| route.is_public()) {
-                            navigator.replace(&Route::Login);
-                        }
+                        to_login(navigator);
                     }
                 }),
             )
@@ -158,11 +158,6 @@ fn Shell() -> Html {
             <Toasts />
         </ContextProvider<Api>>
     }
-}
-
-fn current_route() -> Option<Route> {
-    let path = web_sys::window().and_then(|window| window.location().pathname().ok())?;
-    Route::recognize(&path)
 }
 
 #[cfg(test)]

@@ -7,14 +7,17 @@ use kyros_common::error::{ErrorCode, Problem};
 /// A failed BFF call, as the pages need to tell the cases apart.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiError {
-    /// `POST /bff/login` refused the email/password pair (401), or `POST /bff/password`
-    /// the current password (403): a refusal, not a lost session.
+    /// `POST /bff/login` refused the email/password pair (401), `POST /bff/login/mfa` the
+    /// code (401), `POST /bff/password` the current password or an MFA form its password
+    /// or code (403): a refusal, not a lost session.
     InvalidCredentials,
     /// No session (or a session the BFF no longer recognises).
     Unauthenticated,
     /// The session timed out: the user has to sign in again.
     SessionExpired,
     Forbidden,
+    /// The tenant requires multi-factor authentication and this sign-in had none (403).
+    MfaRequired,
     NotFound,
     RateLimited {
         retry_after_secs: Option<u64>,
@@ -49,6 +52,7 @@ impl ApiError {
             },
             403 => match code {
                 Some(ErrorCode::InvalidCredentials) => ApiError::InvalidCredentials,
+                Some(ErrorCode::MfaRequired) => ApiError::MfaRequired,
                 _ => ApiError::Forbidden,
             },
             404 => ApiError::NotFound,
@@ -95,6 +99,7 @@ impl ApiError {
                 "Your session has expired, please sign in again.".to_owned()
             }
             ApiError::Forbidden => "You do not have access to this resource.".to_owned(),
+            ApiError::MfaRequired => "This organisation requires two-step verification.".to_owned(),
             ApiError::NotFound => "This page or resource does not exist.".to_owned(),
             ApiError::RateLimited {
                 retry_after_secs: Some(secs),
@@ -290,5 +295,14 @@ mod tests {
             limited(None).message(),
             "Too many attempts; try again later."
         );
+    }
+
+    #[test]
+    fn a_403_for_a_tenant_that_requires_mfa_is_not_a_plain_refusal() {
+        let p = problem(403, ErrorCode::MfaRequired);
+        let err = ApiError::from_response(403, Some(&p), None);
+        assert_eq!(err, ApiError::MfaRequired);
+        assert!(!err.is_auth_lost());
+        assert!(err.message().contains("two-step verification"));
     }
 }

@@ -4,6 +4,7 @@ pub mod account;
 pub mod client;
 pub mod dashboards;
 pub mod error;
+pub mod mfa;
 pub mod paths;
 pub mod session;
 

@@ -1,5 +1,6 @@
 //! Switch the active tenant of the session (`POST /bff/tenant`); views reload through
-//! the session's tenant epoch, so branding and charts follow.
+//! the session's tenant epoch, so branding and charts follow. A tenant that requires
+//! two-step verification this sign-in lacks leads to setting it up on the account page.
 
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
@@ -7,6 +8,7 @@ use yew_router::prelude::*;
 
 use crate::api::{session as session_api, Api, ApiError};
 use crate::app::Route;
+use crate::state::mfa::MfaPrompt;
 use crate::state::session::{use_session, SessionAction};
 use crate::state::toast::{use_toasts, ToastAction, ToastKind};
 
@@ -45,6 +47,7 @@ pub fn TenantSwitcher() -> Html {
                 return;
             }
             busy.set(true);
+            let tenant_name = session.tenant_name(&slug);
             let (session, toasts, navigator, busy) = (
                 session.clone(),
                 toasts.clone(),
@@ -65,6 +68,11 @@ pub fn TenantSwitcher() -> Html {
                     Err(ApiError::Forbidden) => {
                         if let Some(navigator) = &navigator {
                             navigator.push(&Route::Forbidden);
+                        }
+                    }
+                    Err(ApiError::MfaRequired) => {
+                        if let Some(navigator) = &navigator {
+                            navigator.push_with_state(&Route::Account, MfaPrompt { tenant_name });
                         }
                     }
                     Err(error) if error.is_auth_lost() => {}
@@ -89,8 +97,15 @@ pub fn TenantSwitcher() -> Html {
                 if info.active_tenant.is_none() {
                     <option value="" selected=true disabled=true>{ "Choose a tenant…" }</option>
                 }
-                { for info.tenants.iter().map(|t| html! {
-                    <option value={t.slug.clone()} selected={t.slug == active_slug}>{ &t.name }</option>
+                { for info.tenants.iter().map(|t| {
+                    let label = if t.mfa_required && !info.second_factor {
+                        format!("{} (requires two-step verification)", t.name)
+                    } else {
+                        t.name.clone()
+                    };
+                    html! {
+                        <option value={t.slug.clone()} selected={t.slug == active_slug}>{ label }</option>
+                    }
                 }) }
             </select>
         </div>

@@ -1,131 +1,95 @@
-//! `/login`: email and password against `POST /bff/login`; a link for a forgotten password.
+//! `/login`: email and password, then — for a user with two-step verification — a code;
+//! or "Sign in with your organisation" (single sign-on). Once signed in (or when already
+//! signed in) it goes to `?next=` when that is a same-origin path, else home.
 
-use web_sys::HtmlInputElement;
 use yew::prelude::*;
+use yew_router::prelude::*;
 
-use crate::api::{session as session_api, Api};
 use crate::app::Route;
+use crate::components::mfa_code_form::MfaCodeForm;
 use crate::components::page_title::use_page_title;
-use crate::components::redirect::RedirectTo;
-use crate::components::route_link::RouteLink;
-use crate::state::session::{use_session, SessionAction, SessionStatus};
+use crate::components::password_sign_in::PasswordSignIn;
+use crate::components::redirect::RedirectToPath;
+use crate::components::sso_sign_in::SsoSignIn;
+use crate::state::session::use_session;
+use crate::state::sign_in::{sso_error_message, LoginQuery};
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Step {
+    Password,
+    /// The password was right; the server waits for a code until `deadline` (ms since
+    /// the epoch, by this browser's clock).
+    Code {
+        deadline: f64,
+    },
+}
 
 #[component]
 pub fn LoginPage() -> Html {
     use_page_title("Sign in".to_owned());
     let session = use_session();
-    let api = use_context::<Api>();
+    let location = use_location();
+    let step = use_state(|| Step::Password);
     let email = use_state(String::new);
-    let password = use_state(String::new);
-    let error = use_state(|| None::<String>);
-    let submitting = use_state(|| false);
+    // Why the code step ended (too slow, too many wrong codes), on the password step.
+    let restarted = use_state(|| None::<String>);
 
-    if let SessionStatus::SignedIn(_) = session.status {
-        return html! { <RedirectTo to={Route::Home} /> };
+    let query = location
+        .as_ref()
+        .map(|location| LoginQuery::parse(location.query_str()))
+        .unwrap_or_default();
+    if session.info().is_some() {
+        let to = query.next().unwrap_or_else(|| Route::Home.to_path());
+        return html! { <RedirectToPath path={to} /> };
     }
 
     let on_email = {
         let email = email.clone();
-        Callback::from(move |e: InputEvent| {
-            email.set(e.target_unchecked_into::<HtmlInputElement>().value())
+        Callback::from(move |address: String| email.set(address))
+    };
+    let on_code_needed = {
+        let (step, restarted) = (step.clone(), restarted.clone());
+        Callback::from(move |expires_in: u64| {
+            restarted.set(None);
+            let deadline = js_sys::Date::now() + expires_in as f64 * 1000.0;
+            step.set(Step::Code { deadline });
         })
     };
-    let on_password = {
-        let password = password.clone();
-        Callback::from(move |e: InputEvent| {
-            password.set(e.target_unchecked_into::<HtmlInputElement>().value())
-        })
-    };
-    let onsubmit = {
-        let (email, password, error, submitting) = (
-            email.clone(),
-            password.clone(),
-            error.clone(),
-            submitting.clone(),
-        );
-        let session = session.clone();
-        Callback::from(move |event: SubmitEvent| {
-            event.prevent_default();
-            let Some(api) = api.clone() else { return };
-            if *submitting {
-                return;
-            }
-            let address = email.trim().to_owned();
-            if address.is_empty() || password.is_empty() {
-                error.set(Some("Enter your email address and password.".to_owned()));
-                return;
-            }
-            submitting.set(true);
-            error.set(None);
-            let secret = (*password).clone();
-            let (password, error, submitting, session) = (
-                password.clone(),
-                error.clone(),
-                submitting.clone(),
-                session.clone(),
-            );
-            wasm_bindgen_futures::spawn_local(async move {
-                match session_api::login(&api, address, secret).await {
-                    Ok(info) => session.dispatch(SessionAction::Established(info)),
-                    Err(failure) => {
-                        password.set(String::new());
-                        error.set(Some(failure.message()));
-                    }
-                }
-                submitting.set(false);
-            });
+    let on_start_over = {
+        let (step, restarted) = (step.clone(), restarted.clone());
+        Callback::from(move |reason: Option<String>| {
+            restarted.set(reason);
+            step.set(Step::Password);
         })
     };
 
-    let invalid = error.is_some().then_some("true");
+    let notice = (*restarted).clone().or_else(|| session.notice.clone());
+    let sso_error = query
+        .sso_error
+        .as_deref()
+        .filter(|_| *step == Step::Password)
+        .map(sso_error_message);
+    let body = match *step {
+        Step::Password => html! {
+            <>
+                <PasswordSignIn email={AttrValue::from((*email).clone())} {on_email} {on_code_needed} />
+                <SsoSignIn next={query.next().map(AttrValue::from)} email={AttrValue::from((*email).clone())} />
+            </>
+        },
+        Step::Code { deadline } => html! { <MfaCodeForm {deadline} {on_start_over} /> },
+    };
     html! {
         <section class="page login-page">
-            <form id="login-form" class="login-card" aria-labelledby="login-heading" novalidate=true {onsubmit}>
+            <div class="login-card">
                 <h1 id="login-heading">{ "Sign in to Kyros" }</h1>
-                if let Some(notice) = &session.notice {
+                if let (Step::Password, Some(notice)) = (*step, notice) {
                     <p id="login-notice" class="notice" role="status">{ notice }</p>
                 }
-                <div id="login-error" class="form-error" role="alert">
-                    { (*error).clone().unwrap_or_default() }
-                </div>
-                <div class="field">
-                    <label for="email">{ "Email" }</label>
-                    <input
-                        id="email"
-                        name="email"
-                        type="email"
-                        autocomplete="username"
-                        required=true
-                        autofocus=true
-                        aria-invalid={invalid}
-                        aria-describedby="login-error"
-                        value={(*email).clone()}
-                        oninput={on_email}
-                    />
-                </div>
-                <div class="field">
-                    <label for="password">{ "Password" }</label>
-                    <input
-                        id="password"
-                        name="password"
-                        type="password"
-                        autocomplete="current-password"
-                        required=true
-                        aria-invalid={invalid}
-                        aria-describedby="login-error"
-                        value={(*password).clone()}
-                        oninput={on_password}
-                    />
-                </div>
-                <button id="login-submit" class="button primary" type="submit" disabled={*submitting}>
-                    { if *submitting { "Signing in…" } else { "Sign in" } }
-                </button>
-                <p class="form-links">
-                    <RouteLink to={Route::ForgotPassword} id="forgot-password-link">
-                        { "Forgot your password?" }
-                    </RouteLink>
-                </p>
-            </form>
+                if let Some(message) = sso_error {
+                    <div id="sso-error" class="form-error" role="alert">{ message }</div>
+                }
+                { body }
+            </div>
         </section>
     }
 }

@@ -1,5 +1,6 @@
 //! `/`: pick the tenant to work in (`POST /bff/tenant`). A single-tenant user goes
-//! straight to the dashboards.
+//! straight to the dashboards. Tenants that require two-step verification are marked;
+//! choosing one without it leads to setting it up on the account page.
 
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -9,6 +10,7 @@ use crate::app::Route;
 use crate::components::page_title::use_page_title;
 use crate::components::redirect::RedirectTo;
 use crate::components::spinner::Spinner;
+use crate::state::mfa::MfaPrompt;
 use crate::state::session::{use_session, SessionAction};
 
 #[component]
@@ -20,15 +22,18 @@ pub fn TenantChooserPage() -> Html {
     let pending = use_state(|| None::<String>);
     let error = use_state(|| None::<String>);
 
+    // The tenant's slug, and whether the choice was made for the user (their only tenant):
+    // a page the user did not ask for is replaced in the history, not stacked.
     let choose = {
         let (session, pending, error) = (session.clone(), pending.clone(), error.clone());
-        Callback::from(move |slug: String| {
+        Callback::from(move |(slug, automatic): (String, bool)| {
             let Some(api) = api.clone() else { return };
             if pending.is_some() {
                 return;
             }
             pending.set(Some(slug.clone()));
             error.set(None);
+            let tenant_name = session.tenant_name(&slug);
             let (session, pending, error, navigator) = (
                 session.clone(),
                 pending.clone(),
@@ -46,6 +51,16 @@ pub fn TenantChooserPage() -> Html {
                     Err(ApiError::Forbidden) => {
                         if let Some(navigator) = &navigator {
                             navigator.push(&Route::Forbidden);
+                        }
+                    }
+                    Err(ApiError::MfaRequired) => {
+                        if let Some(navigator) = &navigator {
+                            let prompt = MfaPrompt { tenant_name };
+                            if automatic {
+                                navigator.replace_with_state(&Route::Account, prompt);
+                            } else {
+                                navigator.push_with_state(&Route::Account, prompt);
+                            }
                         }
                     }
                     Err(failure) if failure.is_auth_lost() => {}
@@ -67,7 +82,7 @@ pub fn TenantChooserPage() -> Html {
         let choose = choose.clone();
         use_effect_with(only_tenant.clone(), move |only| {
             if let Some(slug) = only {
-                choose.emit(slug.clone());
+                choose.emit((slug.clone(), true));
             }
         });
     }
@@ -108,7 +123,7 @@ pub fn TenantChooserPage() -> Html {
                 { for info.tenants.iter().map(|tenant| {
                     let onclick = {
                         let (choose, slug) = (choose.clone(), tenant.slug.clone());
-                        Callback::from(move |_: MouseEvent| choose.emit(slug.clone()))
+                        Callback::from(move |_: MouseEvent| choose.emit((slug.clone(), false)))
                     };
                     let is_active = active == Some(tenant.slug.as_str());
                     let is_pending = pending.as_deref() == Some(tenant.slug.as_str());
@@ -118,11 +133,15 @@ pub fn TenantChooserPage() -> Html {
                                 type="button"
                                 class={classes!("tenant-choice", is_active.then_some("active"))}
                                 data-tenant-slug={tenant.slug.clone()}
+                                data-mfa-required={tenant.mfa_required.then_some("true")}
                                 aria-current={is_active.then_some("true")}
                                 disabled={pending.is_some()}
                                 {onclick}
                             >
                                 <span class="tenant-choice-name">{ &tenant.name }</span>
+                                if tenant.mfa_required {
+                                    <span class="badge tenant-choice-mfa">{ "Requires two-step verification" }</span>
+                                }
                                 <span class="tenant-choice-role">{ tenant.role.as_str() }</span>
                                 if is_active {
                                     <span class="tenant-choice-current">{ "current" }</span>

@@ -50,6 +50,13 @@ impl SessionState {
     pub fn active_tenant(&self) -> Option<&TenantMembership> {
         self.info().and_then(|info| info.active_tenant.as_ref())
     }
+
+    /// The name of one of the user's tenants, for messages; the slug when it is unknown.
+    pub fn tenant_name(&self, slug: &str) -> String {
+        self.info()
+            .and_then(|info| info.tenants.iter().find(|t| t.slug == slug))
+            .map_or_else(|| slug.to_owned(), |t| t.name.clone())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -200,6 +207,14 @@ mod tests {
             .next(SessionAction::Established(info(None)));
         assert_eq!(state.notice, None);
         assert!(state.info().is_some());
+    }
+
+    #[test]
+    fn tenants_are_named_by_their_name_and_unknown_ones_by_their_slug() {
+        let state =
+            SessionState::default().next(SessionAction::Established(info(Some(tenant("acme")))));
+        assert_eq!(state.tenant_name("acme"), "ACME");
+        assert_eq!(state.tenant_name("beta-ind"), "beta-ind");
     }
 
     #[test]
