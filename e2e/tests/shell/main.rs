@@ -1,8 +1,11 @@
 //! The Kyros shell end to end: the real backend in-process serving the release build of
 //! the shell (`dist/`, built by `scripts/build-shell.sh`), driven in headless Chromium.
 //!
-//! Screenshots of every dashboard and the timing figures land in `target/e2e/`.
+//! Screenshots of every dashboard and the timing figures land in `target/e2e/`. Signing
+//! in with two-step verification, single sign-on's entry and the way back to an
+//! interrupted page are in `mfa.rs`.
 
+mod mfa;
 mod support;
 
 use kyros_common::api::dashboards::ChartKind;
