@@ -189,7 +189,10 @@ impl OidcProvider {
             module.display()
         );
         let port = free_port();
-        let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/oidc/provider.mjs");
+        // `../backend/…`: the same path from the backend's and from the e2e crate's
+        // manifest directory (e2e/tests/shell/sso.rs includes this file).
+        let script =
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../backend/tests/oidc/provider.mjs");
         let mut child = Command::new("node")
             .arg(script)
             .env("OIDC_PROVIDER_MODULE", &module)

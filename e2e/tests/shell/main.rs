@@ -3,9 +3,11 @@
 //!
 //! Screenshots of every dashboard and the timing figures land in `target/e2e/`. Signing
 //! in with two-step verification, single sign-on's entry and the way back to an
-//! interrupted page are in `mfa.rs`.
+//! interrupted page are in `mfa.rs`; single sign-on through a real OpenID provider in
+//! `sso.rs`.
 
 mod mfa;
+mod sso;
 mod support;
 
 use kyros_common::api::dashboards::ChartKind;

@@ -48,6 +48,13 @@ impl std::ops::Deref for Session {
 
 impl Session {
     pub async fn start() -> Self {
+        Self::start_with(&[]).await
+    }
+
+    /// [`Session::start`] with more (or overriding) settings, e.g. `KYROS_BIND` on a port
+    /// chosen beforehand and `KYROS_OIDC_*`. The browser's base follows the port Kyros
+    /// listens on, whatever `KYROS_BIND` says.
+    pub async fn start_with(extra: &[(&str, String)]) -> Self {
         let dist = dist_dir();
         let serial = SERIAL.lock().await;
         let data_dir = tempfile::tempdir().expect("temporary data directory");
@@ -60,6 +67,9 @@ impl Session {
         vars.insert("KYROS_DEMO_PASSWORD", DEMO_PASSWORD.into());
         vars.insert("KYROS_GENERATE_DEMO_DATA", "true".into());
         vars.insert("KYROS_DEMO_ROWS", DEMO_ROWS.into());
+        for (name, value) in extra {
+            vars.insert(*name, value.clone());
+        }
         let settings =
             Settings::from_lookup(|k| vars.get(k).cloned()).expect("e2e settings are valid");
         let app = Application::build(settings.clone())
